@@ -1,0 +1,1 @@
+"""agents: see README.md in this folder."""

@@ -1,0 +1,1 @@
+"""compare: see README.md in this folder."""

@@ -1,0 +1,1 @@
+"""custom_ml: see README.md in this folder."""

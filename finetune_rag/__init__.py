@@ -1,0 +1,1 @@
+"""finetune_rag: see README.md in this folder."""

@@ -1,0 +1,1 @@
+"""finetuning: see README.md in this folder."""

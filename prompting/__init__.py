@@ -1,0 +1,1 @@
+"""prompting: see README.md in this folder."""

@@ -1,0 +1,1 @@
+"""rag: see README.md in this folder."""

@@ -1,0 +1,258 @@
+"""The local backend: a transformers model on the CPU (the bundled SmolLM2-135M-Instruct by default).
+
+Greedy decoding by default, every request bounded by max_tokens. Structured output and tool calls are
+grammar-constrained with xgrammar, so the reply always parses; a grammar is compiled once per schema and
+reused. `chat_batch` runs many conversations through one left-padded `generate` call.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import threading
+import uuid
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+
+from tailor.backends.base import Backend, ChatRequest, Completion, ToolCall, Usage, check_max_tokens
+from tailor.backends.structured import describe_tools, json_schema_of, parse_tool_reply, tool_reply_schema
+from tailor.errors import ModelNotFoundError, UsageError
+from tailor.models import resolve_model
+
+DEFAULT_BATCH_SIZE = 8
+_LOADED: dict[tuple, tuple] = {}  # (model folder, adapter) -> (model, tokenizer), shared in-process
+_LOAD_LOCK = threading.Lock()
+
+
+def silence_transformers() -> None:
+    """transformers and torch are chatty on the CPU; keep the demos' output readable."""
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    logging.getLogger("transformers").setLevel(logging.ERROR)
+    warnings.filterwarnings("ignore", module="transformers")
+
+
+def load_model(model_dir: Path, adapter: str | Path | None = None, fresh: bool = False):
+    """Load (model, tokenizer), cached per (folder, adapter). `fresh=True` gives a private copy to train."""
+    key = (str(model_dir), str(adapter) if adapter else None)
+    with _LOAD_LOCK:
+        if not fresh and key in _LOADED:
+            return _LOADED[key]
+        silence_transformers()
+        from transformers import AutoModelForCausalLM, AutoTokenizer
+
+        tokenizer = AutoTokenizer.from_pretrained(model_dir)
+        model = AutoModelForCausalLM.from_pretrained(model_dir, dtype="float32")
+        if adapter:
+            model = attach_adapter(model, Path(adapter))
+        model.eval()
+        if not fresh:
+            _LOADED[key] = (model, tokenizer)
+        return model, tokenizer
+
+
+def attach_adapter(model, adapter: Path):
+    """Wrap a base model with a LoRA adapter saved by peft; a wrong base model is a clear error."""
+    if not (adapter / "adapter_config.json").is_file():
+        raise ModelNotFoundError(f"no LoRA adapter at {adapter} (adapter_config.json missing); train one first")
+    from peft import PeftModel
+
+    try:
+        return PeftModel.from_pretrained(model, adapter)
+    except (RuntimeError, ValueError, KeyError) as error:
+        raise ModelNotFoundError(f"the adapter at {adapter} does not fit this base model "
+                                 f"(trained on a different one?): {str(error).splitlines()[0]}") from error
+
+
+class LocalBackend(Backend):
+    name = "local"
+
+    def __init__(self, model: str | None = None, adapter: str | Path | None = None,
+                 repetition_penalty: float | None = None, batch_size: int = DEFAULT_BATCH_SIZE):
+        self.model_dir, self._model_id = resolve_model(model)
+        self.adapter = Path(adapter) if adapter else None
+        self.repetition_penalty = repetition_penalty
+        self.batch_size = batch_size
+        self._grammars: dict[str, object] = {}  # schema JSON -> compiled grammar, built once each
+        self._compiler = None
+
+    @property
+    def model(self) -> str:
+        return self._model_id + (f"+{self.adapter.name}" if self.adapter else "")
+
+    def model_and_tokenizer(self):
+        return load_model(self.model_dir, self.adapter)
+
+    # -- prompts --------------------------------------------------------------------------------
+    def prompt_ids(self, request: ChatRequest) -> list[int]:
+        """The token ids the model sees: the chat template with the generation prompt."""
+        _, tokenizer = self.model_and_tokenizer()
+        return tokenizer.apply_chat_template(render_messages(request), add_generation_prompt=True,
+                                             tokenize=True, return_dict=False)
+
+    # -- generation -----------------------------------------------------------------------------
+    def _generate(self, request: ChatRequest) -> Iterator[str | Completion]:
+        from transformers import TextIteratorStreamer
+
+        model, tokenizer = self.model_and_tokenizer()
+        streamer = TextIteratorStreamer(tokenizer, skip_prompt=True, skip_special_tokens=True)
+        prompt = self.prompt_ids(request)
+        outcome: dict = {}
+
+        def run():
+            try:
+                outcome["ids"] = self._run_generate([prompt], [request], streamer)[0]
+            except BaseException as error:  # re-raised in the caller's thread below
+                outcome["error"] = error
+                streamer.end()
+
+        worker = threading.Thread(target=run, daemon=True)
+        worker.start()
+        wants_text = not request.tools  # tool replies are JSON to parse, not text to show
+        for piece in streamer:
+            if piece and wants_text:
+                yield piece
+        worker.join()
+        if "error" in outcome:
+            raise outcome["error"]
+        yield self._completion(request, prompt, outcome["ids"])
+
+    def chat_batch(self, conversations, *, max_tokens: int = 256, temperature: float = 0.0, tools=None,
+                   tool_choice: str = "auto", schema=None, batch_size: int | None = None):
+        """Many conversations, `batch_size` at a time, each batch one left-padded `generate` call.
+
+        Each result's latency_s is its batch's wall time divided by the batch's size (the throughput share).
+        """
+        import time
+
+        from tailor.backends.base import ChatResult
+
+        requests = [self._request(m, max_tokens, temperature, tools, tool_choice, schema) for m in conversations]
+        size = check_max_tokens(batch_size or self.batch_size)
+        results: list[ChatResult] = []
+        for start in range(0, len(requests), size):
+            chunk = requests[start:start + size]
+            prompts = [self.prompt_ids(r) for r in chunk]
+            began = time.perf_counter()
+            outputs = self._run_generate(prompts, chunk)
+            share = (time.perf_counter() - began) / len(chunk)
+            for request, prompt, ids in zip(chunk, prompts, outputs):
+                results.append(self._result(request, self._completion(request, prompt, ids), share))
+        return results
+
+    def _run_generate(self, prompts: list[list[int]], requests: list[ChatRequest], streamer=None):
+        """One `generate` call over left-padded prompts; returns each item's new token ids."""
+        import torch
+
+        model, tokenizer = self.model_and_tokenizer()
+        width = max(len(p) for p in prompts)
+        pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.eos_token_id
+        input_ids = torch.tensor([[pad] * (width - len(p)) + p for p in prompts])
+        attention = torch.tensor([[0] * (width - len(p)) + [1] * len(p) for p in prompts])
+        first = requests[0]
+        options = dict(max_new_tokens=max(r.max_tokens for r in requests), pad_token_id=pad,
+                       do_sample=first.temperature > 0, streamer=streamer)
+        if first.temperature > 0:
+            options.update(temperature=first.temperature, top_p=1.0, top_k=0)
+        else:
+            options.update(temperature=None, top_p=None, top_k=None)
+        if self.repetition_penalty:
+            options["repetition_penalty"] = self.repetition_penalty
+        processors = self._grammar_processors(requests)
+        if processors:
+            options["logits_processor"] = processors
+        with torch.inference_mode():
+            output = model.generate(input_ids=input_ids, attention_mask=attention, **options)
+        return [row[width:].tolist() for row in output]
+
+    def _completion(self, request: ChatRequest, prompt: list[int], new_ids: list[int]) -> Completion:
+        """Trim at the first end token, count real tokens, and turn a tool reply into a ToolCall."""
+        _, tokenizer = self.model_and_tokenizer()
+        stops = _stop_ids(tokenizer, self.model_and_tokenizer()[0])
+        ended = next((i for i, t in enumerate(new_ids) if t in stops), None)
+        ids = new_ids[:ended] if ended is not None else new_ids[:request.max_tokens]
+        text = tokenizer.decode(ids, skip_special_tokens=True)
+        finish = "stop" if ended is not None else "length"
+        usage = Usage(prompt_tokens=len(prompt), completion_tokens=len(ids))
+        calls = []
+        if request.tools and finish == "stop":
+            text, call = parse_tool_reply(text)
+            if call:
+                calls = [ToolCall(call["name"], call["arguments"], id=f"call_{uuid.uuid4().hex[:12]}")]
+                finish = "tool_calls"
+        return Completion(text=text, usage=usage, model=self.model, tool_calls=calls, finish_reason=finish)
+
+    # -- constrained decoding -------------------------------------------------------------------
+    def _grammar_processors(self, requests: list[ChatRequest]) -> list:
+        schemas = [_constraint_schema(r) for r in requests]
+        if all(s is None for s in schemas):
+            return []
+        if any(s is None for s in schemas):
+            raise UsageError("a batch must be all structured or all free text")
+        from xgrammar.contrib.hf import LogitsProcessor
+
+        return [LogitsProcessor([self._grammar(s) for s in schemas])]
+
+    def _grammar(self, schema: dict):
+        key = json.dumps(schema, sort_keys=True)
+        if key not in self._grammars:
+            self._grammars[key] = self._grammar_compiler().compile_json_schema(key, any_whitespace=False)
+        return self._grammars[key]
+
+    def _grammar_compiler(self):
+        if self._compiler is None:
+            import xgrammar
+
+            model, tokenizer = self.model_and_tokenizer()
+            info = xgrammar.TokenizerInfo.from_huggingface(tokenizer, vocab_size=model.config.vocab_size)
+            self._compiler = xgrammar.GrammarCompiler(info)
+        return self._compiler
+
+
+def _constraint_schema(request: ChatRequest) -> dict | None:
+    if request.tools and request.tool_choice != "none":
+        return tool_reply_schema(request.tools, request.tool_choice)
+    if request.schema is not None:
+        return json_schema_of(request.schema)
+    return None
+
+
+def _stop_ids(tokenizer, model) -> set[int]:
+    ids = model.generation_config.eos_token_id
+    ids = set(ids if isinstance(ids, list) else [ids]) if ids is not None else set()
+    if tokenizer.eos_token_id is not None:
+        ids.add(tokenizer.eos_token_id)
+    return ids
+
+
+def render_messages(request: ChatRequest) -> list[dict]:
+    """OpenAI-style messages -> plain role/content turns the chat template can render.
+
+    Tool calls the model made become the JSON it was constrained to produce; tool results keep the
+    "tool" role; the tool list or the schema goes into the system message.
+    """
+    turns = []
+    for message in request.messages:
+        content = message.get("content") or ""
+        if message.get("tool_calls"):
+            call = message["tool_calls"][0]["function"]
+            arguments = call["arguments"]
+            arguments = json.loads(arguments) if isinstance(arguments, str) else arguments
+            content = json.dumps({"tool": call["name"], "arguments": arguments})
+        turns.append({"role": message["role"], "content": content})
+    note = ""
+    if request.tools and request.tool_choice != "none":
+        note = describe_tools(request.tools)
+    elif request.schema is not None:
+        note = "Reply with one JSON object only, following this JSON schema: " + json.dumps(
+            json_schema_of(request.schema))
+    if note:
+        if turns and turns[0]["role"] == "system":
+            turns[0] = {"role": "system", "content": turns[0]["content"] + "\n\n" + note}
+        else:
+            turns.insert(0, {"role": "system", "content": note})
+    return turns

@@ -1,0 +1,217 @@
+"""The openai backend: the openai SDK against any OpenAI-compatible server.
+
+OpenAI itself, vLLM, Ollama, llama.cpp's server, `transformers serve`: set OPENAI_BASE_URL (and
+OPENAI_API_KEY where the server wants one) and TAILOR_OPENAI_MODEL. Tool calls and JSON-schema output are
+native where the server supports them; where it refuses them, the request falls back to JSON mode (or the
+schema in the prompt) and the reply is validated here. Timeouts and retries are the SDK's own, bounded.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+from tailor.backends.base import Backend, ChatRequest, Completion, ToolCall, Usage
+from tailor.backends.structured import (
+    describe_tools,
+    json_schema_of,
+    parse_tool_reply,
+    schema_name,
+    tool_reply_schema,
+)
+from tailor.config import setting
+from tailor.errors import (
+    AuthenticationError,
+    BadResponseError,
+    RateLimitedError,
+    UnreachableError,
+)
+
+OPENAI_HOST = "https://api.openai.com/v1"
+DEFAULT_OPENAI_MODEL = "gpt-4o-mini"
+DEFAULT_TIMEOUT_S = 60.0
+DEFAULT_RETRIES = 2  # the SDK retries connection errors, 408, 429 and 5xx with backoff
+
+
+class OpenAIBackend(Backend):
+    name = "openai"
+
+    def __init__(self, model: str | None = None, base_url: str | None = None, api_key: str | None = None,
+                 timeout: float | None = None, max_retries: int | None = None):
+        from openai import OpenAI
+
+        self.base_url = setting(base_url, "OPENAI_BASE_URL", OPENAI_HOST).rstrip("/")
+        key = setting(api_key, "OPENAI_API_KEY")
+        if key is None and "api.openai.com" in self.base_url:
+            raise AuthenticationError("OPENAI_API_KEY is not set; export it, or point OPENAI_BASE_URL at a "
+                                      "local OpenAI-compatible server")
+        self._model = setting(model, "TAILOR_OPENAI_MODEL", DEFAULT_OPENAI_MODEL)
+        timeout = float(setting(timeout, "TAILOR_OPENAI_TIMEOUT", DEFAULT_TIMEOUT_S))
+        retries = int(setting(max_retries, "TAILOR_OPENAI_RETRIES", DEFAULT_RETRIES))
+        self.client = OpenAI(base_url=self.base_url, api_key=key or "not-needed", timeout=timeout,
+                             max_retries=retries)
+        self.structured_mode = "json_schema"  # lowered to json_object, then prompt, if the server refuses
+        self.native_tools = True
+
+    @property
+    def model(self) -> str:
+        return self._model
+
+    def close(self) -> None:
+        self.client.close()
+
+    def _generate(self, request: ChatRequest) -> Iterator[str | Completion]:
+        if request.tools and request.tool_choice != "none" and self.native_tools:
+            yield self._with_fallback(self._native_tool_call, request, "tools")
+            return
+        if request.tools and request.tool_choice != "none":
+            yield self._prompted_tool_call(request)
+            return
+        yield from self._stream_text(request)
+
+    # -- text and structured output, streamed ---------------------------------------------------
+    def _stream_text(self, request: ChatRequest) -> Iterator[str | Completion]:
+        messages, response_format = self._structured(request)
+        stream = self._call(request, messages, stream=True, stream_options={"include_usage": True},
+                            **({"response_format": response_format} if response_format else {}))
+        pieces, usage, finish = [], Usage(), "stop"
+        with _mapped_errors(self.base_url):
+            for chunk in stream:
+                if chunk.usage:
+                    usage = Usage(chunk.usage.prompt_tokens or 0, chunk.usage.completion_tokens or 0)
+                for choice in chunk.choices or []:
+                    if choice.delta and choice.delta.content:
+                        pieces.append(choice.delta.content)
+                        yield choice.delta.content
+                    finish = choice.finish_reason or finish
+        yield Completion(text="".join(pieces), usage=usage, model=self.model, finish_reason=finish)
+
+    def _structured(self, request: ChatRequest):
+        """Messages and response_format for the strongest structured mode the server accepts."""
+        if request.schema is None:
+            return request.messages, None
+        schema = json_schema_of(request.schema)
+        hint = {"role": "system", "content": "Reply with one JSON object only, following this JSON schema: "
+                + json.dumps(schema)}
+        if self.structured_mode == "json_schema":
+            return request.messages, {"type": "json_schema", "json_schema": {
+                "name": schema_name(request.schema), "schema": schema, "strict": False}}
+        if self.structured_mode == "json_object":
+            return [hint, *request.messages], {"type": "json_object"}
+        return [hint, *request.messages], None
+
+    # -- tool calls -----------------------------------------------------------------------------
+    def _native_tool_call(self, request: ChatRequest) -> Completion:
+        choice = request.tool_choice
+        if choice not in ("auto", "required"):
+            choice = {"type": "function", "function": {"name": choice}}
+        response = self._call(request, request.messages, tools=[t.to_openai() for t in request.tools],
+                              tool_choice=choice)
+        message = response.choices[0].message
+        calls = [ToolCall(c.function.name, _decode_arguments(c.function.arguments), id=c.id)
+                 for c in (message.tool_calls or [])]
+        return Completion(text=message.content or "", usage=_usage(response), model=self.model,
+                          tool_calls=calls, finish_reason="tool_calls" if calls else "stop")
+
+    def _prompted_tool_call(self, request: ChatRequest) -> Completion:
+        """For servers without native tools: the tool list in the prompt, the reply in JSON mode."""
+        schema = tool_reply_schema(request.tools, request.tool_choice)
+        messages = [{"role": "system", "content": describe_tools(request.tools)}, *_flatten_tool_turns(request)]
+        response = self._with_fallback(
+            lambda r: self._call(r, messages, response_format={"type": "json_schema", "json_schema": {
+                "name": "tool_reply", "schema": schema, "strict": False}}), request, "json_schema",
+            lambda r: self._call(r, messages, response_format={"type": "json_object"}))
+        text, call = parse_tool_reply(response.choices[0].message.content or "")
+        calls = [ToolCall(call["name"], call["arguments"], id="call_0")] if call else []
+        return Completion(text=text, usage=_usage(response), model=self.model, tool_calls=calls,
+                          finish_reason="tool_calls" if calls else "stop")
+
+    # -- plumbing -------------------------------------------------------------------------------
+    def _call(self, request: ChatRequest, messages, **extra):
+        with _mapped_errors(self.base_url):
+            return self.client.chat.completions.create(
+                model=self.model, messages=messages, max_tokens=request.max_tokens,
+                temperature=request.temperature, **extra)
+
+    def _with_fallback(self, primary, request, feature: str, secondary=None):
+        """Try a feature the server may not support; on a 400 that names it, fall back once."""
+        try:
+            return primary(request)
+        except BadResponseError as error:
+            if getattr(error, "status", None) not in (400, 404, 422, 501):
+                raise
+            if feature == "tools":
+                self.native_tools = False
+                return self._prompted_tool_call(request)
+            if secondary is not None:
+                return secondary(request)
+            raise
+
+
+def _usage(response) -> Usage:
+    if response.usage is None:
+        return Usage()
+    return Usage(response.usage.prompt_tokens or 0, response.usage.completion_tokens or 0)
+
+
+def _decode_arguments(arguments: str) -> dict:
+    try:
+        value = json.loads(arguments or "{}")
+    except json.JSONDecodeError as error:
+        raise BadResponseError(f"the server returned tool arguments that are not JSON: {arguments[:80]!r}") from error
+    return value if isinstance(value, dict) else {"value": value}
+
+
+def _flatten_tool_turns(request: ChatRequest) -> list[dict]:
+    """Tool-call history as plain text turns, for servers that reject the tool message fields."""
+    turns = []
+    for message in request.messages:
+        if message.get("tool_calls"):
+            call = message["tool_calls"][0]["function"]
+            turns.append({"role": "assistant", "content": json.dumps(
+                {"tool": call["name"], "arguments": _decode_arguments(call["arguments"])
+                 if isinstance(call["arguments"], str) else call["arguments"]})})
+        elif message["role"] == "tool":
+            turns.append({"role": "user", "content": "Tool result: " + (message.get("content") or "")})
+        else:
+            turns.append({"role": message["role"], "content": message.get("content") or ""})
+    return turns
+
+
+class _mapped_errors:
+    """Turn the SDK's exceptions into tailor's own, keeping the cause and never the key."""
+
+    def __init__(self, base_url: str):
+        self.base_url = base_url
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, error, traceback):
+        if error is None:
+            return False
+        import openai
+
+        where = self.base_url
+        if isinstance(error, openai.APITimeoutError):
+            raise UnreachableError(f"{where} did not answer within the timeout; is the server up? "
+                                   "(raise TAILOR_OPENAI_TIMEOUT for slow servers)") from error
+        if isinstance(error, openai.APIConnectionError):
+            raise UnreachableError(f"cannot reach {where}; start the server or fix OPENAI_BASE_URL") from error
+        if isinstance(error, (openai.AuthenticationError, openai.PermissionDeniedError)):
+            raise AuthenticationError(f"{where} refused the API key (HTTP {error.status_code}); "
+                                      "check OPENAI_API_KEY") from error
+        if isinstance(error, openai.RateLimitError):
+            raise RateLimitedError(f"{where} is rate limiting (HTTP 429) after retries; wait and try again, "
+                                   "or lower the request rate") from error
+        if isinstance(error, openai.APIStatusError):
+            mapped = BadResponseError(f"{where} answered HTTP {error.status_code}: {_short(error)}")
+            mapped.status = error.status_code
+            raise mapped from error
+        if isinstance(error, openai.APIError):
+            raise BadResponseError(f"{where} sent a reply that could not be read: {_short(error)}") from error
+        return False
+
+
+def _short(error) -> str:
+    return str(getattr(error, "message", error)).splitlines()[0][:200]

@@ -1,0 +1,80 @@
+"""The `tailor` command: one sub-command per demo, plus info, chat and tour.
+
+Demo packages register their own sub-commands (`<demo>/cli.py: add_commands`); a demo that is not
+there yet is simply absent from the list.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import importlib.util
+import sys
+
+from tailor import __version__
+from tailor.cliutil import backend_options
+from tailor.errors import TailorError
+
+DEMO_COMMAND_MODULES = ["prompting.cli", "finetuning.cli", "rag.cli", "finetune_rag.cli", "agents.cli",
+                        "custom_ml.cli", "compare.cli"]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="tailor", description="Six ways to customize an LLM, runnable on a laptop CPU.")
+    parser.add_argument("--version", action="version", version=f"tailor {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    common = backend_options()
+    _add_core_commands(commands, common)
+    for name in DEMO_COMMAND_MODULES:
+        if _module_exists(name):
+            importlib.import_module(name).add_commands(commands, common)
+    return parser
+
+
+def _module_exists(name: str) -> bool:
+    try:
+        return importlib.util.find_spec(name) is not None
+    except ModuleNotFoundError:
+        return False
+
+
+def _add_core_commands(commands, common) -> None:
+    from tailor import commands as core
+
+    info = commands.add_parser("info", parents=[common], help="backend, model, cache folder, versions")
+    info.set_defaults(func=core.info)
+
+    chat = commands.add_parser("chat", parents=[common], help="stream an answer from the configured backend")
+    chat.add_argument("prompt", help="the question ('-' reads standard input)")
+    chat.add_argument("--system", default=None, help="a system message")
+    chat.add_argument("--max-tokens", type=int, default=256, help="upper bound on new tokens (default 256)")
+    chat.add_argument("--json-schema", default=None, metavar="FILE",
+                      help="a JSON-schema file: the reply is constrained to it and printed as JSON")
+    chat.set_defaults(func=core.chat)
+
+    tour = commands.add_parser("tour", parents=[common], help="run every demo once, with short output")
+    tour.set_defaults(func=core.tour)
+
+
+def main(argv=None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 0
+    from tailor.config import quiet_libraries
+
+    quiet_libraries()
+    try:
+        return args.func(args) or 0
+    except TailorError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return error.exit_code
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,60 @@
+"""Shared pieces for every sub-command: the backend options and turning them into a backend.
+
+Each demo package has a light `cli.py` with `add_commands(subparsers)`; it must not import torch,
+transformers or chromadb at module level, so `tailor --help` stays instant.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from tailor.errors import UsageError
+
+
+def backend_options() -> argparse.ArgumentParser:
+    """A parent parser with --backend and --model (flag > environment variable > default)."""
+    parent = argparse.ArgumentParser(add_help=False)
+    group = parent.add_argument_group("model backend")
+    group.add_argument("--backend", choices=("local", "openai", "fake"), default=None,
+                       help="local (default), openai (any OpenAI-compatible server) or fake; env TAILOR_BACKEND")
+    group.add_argument("--model", default=None,
+                       help="local: model folder or .gguf (env TAILOR_MODEL); openai: model name "
+                            "(env TAILOR_OPENAI_MODEL)")
+    return parent
+
+
+def backend_from_args(args, **overrides):
+    from tailor.backends import get_backend
+
+    return get_backend(getattr(args, "backend", None), model=getattr(args, "model", None), **overrides)
+
+
+def positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"must be greater than 0, got {value}")
+    return value
+
+
+def read_prompt(text: str, what: str = "prompt", limit: int = 4000) -> str:
+    """A non-empty, bounded text from the command line ('-' reads standard input)."""
+    if text == "-":
+        text = sys.stdin.read()
+    if not text or not text.strip():
+        raise UsageError(f"the {what} is empty; give some text")
+    if len(text) > limit:
+        raise UsageError(f"the {what} has {len(text)} characters; the limit is {limit}")
+    return text.strip()
+
+
+def print_footer(result) -> None:
+    """The measured numbers of one answer, on standard error so they never mix with the answer."""
+    cost = result.cost()
+    usd = "n/a" if cost.usd is None else f"${cost.usd:.6f}"
+    print(f"[{result.backend}:{result.model} | {result.usage.prompt_tokens} prompt + "
+          f"{result.usage.completion_tokens} completion tokens | {result.latency_s:.2f} s | {usd}]",
+          file=sys.stderr)

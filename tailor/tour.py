@@ -1,0 +1,63 @@
+"""`tailor tour` (what `make demo` runs): every demo that exists, once, with short output.
+
+Each demo package may provide `tour.py` with `run(args) -> str` (a one-line summary). Steps that fail are
+reported and the tour goes on, so one broken demo never hides the others.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import time
+
+from tailor.cliutil import backend_from_args
+from tailor.errors import TailorError
+
+TOUR_STEPS = [
+    ("prompting", "prompting.tour", "Smart Recipe Generator (prompting)"),
+    ("finetuning", "finetuning.tour", "brand-voice tutor (LoRA fine-tuning)"),
+    ("rag", "rag.tour", "knowledge-base assistant (RAG on Chroma)"),
+    ("finetune_rag", "finetune_rag.tour", "grounded tutor (fine-tuning + RAG)"),
+    ("agents", "agents.tour", "restaurant reservation agent (LangGraph)"),
+    ("custom_ml", "custom_ml.tour", "diagnosis classifier (custom ML)"),
+    ("compare", "compare.tour", "the methods side by side"),
+]
+
+
+def _hello(args) -> str:
+    backend = backend_from_args(args)
+    question = "In one sentence, what is a large language model?"
+    print(f"Q: {question}\nA: ", end="", flush=True)
+    started = time.perf_counter()
+    for piece in backend.stream(question, max_tokens=48):
+        print(piece, end="", flush=True)
+    print()
+    return f"{backend.name}:{backend.model} answered in {time.perf_counter() - started:.1f} s"
+
+
+def available_steps():
+    yield "backend", _hello, "the model backend"
+    for name, module, title in TOUR_STEPS:
+        try:
+            found = importlib.util.find_spec(module) is not None
+        except ModuleNotFoundError:
+            found = False
+        if found:
+            yield name, importlib.import_module(module).run, title
+
+
+def run_tour(args) -> int:
+    summary, failures = [], 0
+    for name, step, title in available_steps():
+        print(f"\n=== {name}: {title} ===", flush=True)
+        started = time.perf_counter()
+        try:
+            line = step(args)
+        except TailorError as error:
+            failures += 1
+            line = f"FAILED: {error}"
+        summary.append((name, line, time.perf_counter() - started))
+    print("\n=== tour summary ===")
+    for name, line, seconds in summary:
+        print(f"{name:<13}{seconds:6.1f} s  {line}")
+    return 1 if failures else 0

@@ -16,7 +16,7 @@ from tailor.cliutil import backend_options
 from tailor.errors import TailorError
 
 DEMO_COMMAND_MODULES = ["prompting.cli", "finetuning.cli", "rag.cli", "finetune_rag.cli", "agents.cli",
-                        "custom_ml.cli", "compare.cli"]
+                        "custom_ml.cli", "compare.cli", "advise.cli"]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,1 @@
+"""advise: see README.md in this folder."""

@@ -53,6 +53,13 @@ def _add_core_commands(commands, common) -> None:
                       help="a JSON-schema file: the reply is constrained to it and printed as JSON")
     chat.set_defaults(func=core.chat)
 
+    serve = commands.add_parser("serve", parents=[common],
+                                help="serve the local model as an OpenAI-compatible API (tools and JSON schema too)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default loopback only)")
+    serve.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    serve.add_argument("--adapter", default=None, help="a LoRA adapter folder to attach")
+    serve.set_defaults(func=core.serve)
+
     tour = commands.add_parser("tour", parents=[common], help="run every demo once, with short output")
     tour.set_defaults(func=core.tour)
 

@@ -77,6 +77,16 @@ def _load_schema(path: str) -> dict:
     return schema
 
 
+def serve(args) -> int:
+    from tailor.backends.local import LocalBackend
+    from tailor.serve import serve as run_server
+
+    backend = LocalBackend(model=args.model, adapter=args.adapter)
+    backend.model_and_tokenizer()  # load before listening, so the first request is not slow
+    run_server(backend, host=args.host, port=args.port)
+    return 0
+
+
 def tour(args) -> int:
     from tailor.tour import run_tour
 

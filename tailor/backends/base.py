@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tailor.backends.structured import SchemaLike, validate_reply
-from tailor.backends.tools import Tool, ToolLike, normalize_tools
+from tailor.backends.tools import Tool, normalize_tools
 from tailor.errors import SchemaError, UsageError
 
 MAX_TOKENS_LIMIT = 8192  # a bound on every request: nothing generates forever
@@ -92,6 +92,7 @@ class ChatRequest:
     tools: list[Tool] = field(default_factory=list)
     tool_choice: str = "auto"  # "auto" (answer or call), "required" (must call), or a tool's name
     schema: SchemaLike | None = None
+    stream: bool = False  # a hint: servers are asked to stream only when the caller iterates pieces
 
 
 class Backend(ABC):
@@ -121,6 +122,7 @@ class Backend(ABC):
                schema: SchemaLike | None = None) -> Iterator[str]:
         """Yield the reply's text as it is generated."""
         request = self._request(messages, max_tokens, temperature, None, "auto", schema)
+        request.stream = True
         for piece in self._generate(request):
             if isinstance(piece, str):
                 yield piece

@@ -140,7 +140,7 @@ class LocalBackend(Backend):
             began = time.perf_counter()
             outputs = self._run_generate(prompts, chunk)
             share = (time.perf_counter() - began) / len(chunk)
-            for request, prompt, ids in zip(chunk, prompts, outputs):
+            for request, prompt, ids in zip(chunk, prompts, outputs, strict=True):
                 results.append(self._result(request, self._completion(request, prompt, ids), share))
         return results
 

@@ -31,13 +31,14 @@ OPENAI_HOST = "https://api.openai.com/v1"
 DEFAULT_OPENAI_MODEL = "gpt-4o-mini"
 DEFAULT_TIMEOUT_S = 60.0
 DEFAULT_RETRIES = 2  # the SDK retries connection errors, 408, 429 and 5xx with backoff
+STRUCTURED_MODES = ("json_schema", "json_object", "prompt")  # strongest first
 
 
 class OpenAIBackend(Backend):
     name = "openai"
 
     def __init__(self, model: str | None = None, base_url: str | None = None, api_key: str | None = None,
-                 timeout: float | None = None, max_retries: int | None = None):
+                 timeout: float | None = None, max_retries: int | None = None, http_client=None):
         from openai import OpenAI
 
         self.base_url = setting(base_url, "OPENAI_BASE_URL", OPENAI_HOST).rstrip("/")
@@ -49,7 +50,7 @@ class OpenAIBackend(Backend):
         timeout = float(setting(timeout, "TAILOR_OPENAI_TIMEOUT", DEFAULT_TIMEOUT_S))
         retries = int(setting(max_retries, "TAILOR_OPENAI_RETRIES", DEFAULT_RETRIES))
         self.client = OpenAI(base_url=self.base_url, api_key=key or "not-needed", timeout=timeout,
-                             max_retries=retries)
+                             max_retries=retries, http_client=http_client)
         self.structured_mode = "json_schema"  # lowered to json_object, then prompt, if the server refuses
         self.native_tools = True
 
@@ -67,13 +68,14 @@ class OpenAIBackend(Backend):
         if request.tools and request.tool_choice != "none":
             yield self._prompted_tool_call(request)
             return
-        yield from self._stream_text(request)
+        if request.stream:
+            yield from self._stream_text(request)
+        else:
+            yield self._whole_text(request)
 
     # -- text and structured output, streamed ---------------------------------------------------
     def _stream_text(self, request: ChatRequest) -> Iterator[str | Completion]:
-        messages, response_format = self._structured(request)
-        stream = self._call(request, messages, stream=True, stream_options={"include_usage": True},
-                            **({"response_format": response_format} if response_format else {}))
+        stream = self._structured_call(request, stream=True, stream_options={"include_usage": True})
         pieces, usage, finish = [], Usage(), "stop"
         with _mapped_errors(self.base_url):
             for chunk in stream:
@@ -85,6 +87,33 @@ class OpenAIBackend(Backend):
                         yield choice.delta.content
                     finish = choice.finish_reason or finish
         yield Completion(text="".join(pieces), usage=usage, model=self.model, finish_reason=finish)
+
+    def _whole_text(self, request: ChatRequest) -> Completion:
+        response = self._structured_call(request)
+        if request.schema is not None and not _looks_like_json(response.choices[0].message.content):
+            # The server accepted response_format but ignored it (transformers serve does): from now on
+            # put the schema in the prompt instead, and ask once more.
+            self.structured_mode = "prompt"
+            response = self._structured_call(request)
+        choice = response.choices[0]
+        return Completion(text=choice.message.content or "", usage=_usage(response), model=self.model,
+                          finish_reason=choice.finish_reason or "stop")
+
+    def _structured_call(self, request: ChatRequest, **extra):
+        """Ask in the strongest structured mode the server accepts, stepping down once per refusal."""
+        while True:
+            messages, response_format = self._structured(request)
+            if response_format:
+                extra["response_format"] = response_format
+            else:
+                extra.pop("response_format", None)
+            try:
+                return self._call(request, messages, **extra)
+            except BadResponseError as error:
+                refused = getattr(error, "status", None) in (400, 422)
+                if not (response_format and refused):
+                    raise
+                self.structured_mode = STRUCTURED_MODES[STRUCTURED_MODES.index(self.structured_mode) + 1]
 
     def _structured(self, request: ChatRequest):
         """Messages and response_format for the strongest structured mode the server accepts."""
@@ -146,6 +175,14 @@ class OpenAIBackend(Backend):
             if secondary is not None:
                 return secondary(request)
             raise
+
+
+def _looks_like_json(text: str | None) -> bool:
+    try:
+        json.loads(text or "")
+    except json.JSONDecodeError:
+        return False
+    return True
 
 
 def _usage(response) -> Usage:

@@ -7,13 +7,13 @@ A schema is a pydantic model class (the result's `.parsed` is an instance) or a 
 from __future__ import annotations
 
 import json
-from typing import Any, Union
+from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
 from tailor.errors import SchemaError
 
-SchemaLike = Union[type[BaseModel], dict]
+SchemaLike = type[BaseModel] | dict
 
 
 def json_schema_of(schema: SchemaLike) -> dict:
@@ -91,5 +91,6 @@ def describe_tools(tools) -> str:
     lines = ["You can call these tools. To call one, reply with JSON "
              '{"tool": NAME, "arguments": {...}}; to answer the user directly, reply {"answer": TEXT}.']
     for tool in tools:
-        lines.append(f"- {tool.name}: {tool.description} Arguments: {json.dumps(tool.parameters.get('properties', {}))}")
+        arguments = json.dumps(tool.parameters.get("properties", {}))
+        lines.append(f"- {tool.name}: {tool.description} Arguments: {arguments}")
     return "\n".join(lines)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Union
+from typing import Any
 
 from pydantic import BaseModel, ValidationError, create_model
 
@@ -58,7 +58,7 @@ class Tool:
             raise UsageError(f"invalid arguments for {self.name}: {problems}") from error
 
 
-ToolLike = Union[Tool, dict, Callable]
+ToolLike = Tool | dict | Callable
 
 
 def normalize_tools(tools) -> list[Tool]:

@@ -1,0 +1,155 @@
+"""Control flow of the backend adapter on the fake backend: input checks, results, tools, schemas, cost."""
+
+from __future__ import annotations
+
+import pytest
+from pydantic import BaseModel
+
+from tailor.backends import get_backend
+from tailor.backends.fake import FakeBackend
+from tailor.backends.structured import parse_tool_reply, tool_reply_schema, validate_reply
+from tailor.backends.tools import Tool, normalize_tools
+from tailor.cost import PRICES, cost_of, projected_usd
+from tailor.errors import BackendError, SchemaError, UsageError
+
+
+class City(BaseModel):
+    name: str
+    population: int
+
+
+def book_table(restaurant: str, party_size: int = 2) -> str:
+    """Book a table at a restaurant.
+
+    Longer explanation that is not part of the description.
+    """
+    return f"booked {restaurant} for {party_size}"
+
+
+def test_get_backend_unknown_name_lists_the_valid_ones():
+    with pytest.raises(UsageError, match="local, openai, fake"):
+        get_backend("llamacpp")
+
+
+def test_get_backend_reads_the_environment(monkeypatch):
+    monkeypatch.setenv("TAILOR_BACKEND", "fake")
+    assert get_backend().name == "fake"
+    assert get_backend("fake", model="scripted").model == "scripted"
+
+
+@pytest.mark.parametrize("messages", [[], "", "   ", [{"role": "user", "content": "  "}],
+                                      [{"role": "wizard", "content": "hi"}], [{"role": "user", "content": 3}],
+                                      "not a list".split()])
+def test_empty_or_malformed_messages_are_refused(fake, messages):
+    with pytest.raises(UsageError):
+        fake.chat(messages)
+    assert fake.requests == []
+
+
+@pytest.mark.parametrize("options", [{"max_tokens": 0}, {"max_tokens": 10**6}, {"max_tokens": "5"},
+                                     {"temperature": -1}, {"temperature": 3}, {"tool_choice": "nope"}])
+def test_out_of_range_options_are_refused(fake, options):
+    with pytest.raises(UsageError):
+        fake.chat("hello", **options)
+
+
+def test_chat_returns_text_usage_and_timing(fake):
+    fake.queue(text="Paris is the capital.")
+    result = fake.chat([{"role": "user", "content": "Capital of France?"}], max_tokens=20)
+    assert result.text == "Paris is the capital."
+    assert result.usage.completion_tokens == 4 and result.usage.prompt_tokens == 3
+    assert result.latency_s >= 0 and result.backend == "fake"
+    assert fake.requests[0].max_tokens == 20
+
+
+def test_stream_pieces_join_to_the_chat_text():
+    fake = FakeBackend(replies=["one two three", "one two three"])
+    assert "".join(fake.stream("count")) == fake.chat("count").text
+
+
+def test_schema_reply_is_parsed_and_validated(fake):
+    fake.queue(parsed={"name": "Oslo", "population": 700000})
+    result = fake.chat("a city", schema=City)
+    assert result.parsed == City(name="Oslo", population=700000)
+
+
+def test_schema_violation_is_a_schema_error(fake):
+    fake.queue(parsed={"name": "Oslo", "population": "many"})
+    with pytest.raises(SchemaError, match="population"):
+        fake.chat("a city", schema=City)
+
+
+def test_reply_cut_at_max_tokens_is_a_clear_schema_error():
+    with pytest.raises(SchemaError, match="max_tokens=7"):
+        validate_reply('{"name": "Os', City, finish_reason="length", max_tokens=7)
+
+
+def test_json_schema_dicts_are_validated_too():
+    schema = {"type": "object", "properties": {"n": {"type": "integer"}}, "required": ["n"]}
+    assert validate_reply('{"n": 3}', schema) == {"n": 3}
+    with pytest.raises(SchemaError):
+        validate_reply('{"n": "x"}', schema)
+
+
+def test_tool_from_function_uses_signature_and_docstring():
+    tool = Tool.from_function(book_table)
+    assert tool.name == "book_table"
+    assert tool.description == "Book a table at a restaurant."
+    assert tool.parameters["required"] == ["restaurant"]
+    assert tool.validate_arguments({"restaurant": "Luigi's"}) == {"restaurant": "Luigi's", "party_size": 2}
+    with pytest.raises(UsageError, match="party_size"):
+        tool.validate_arguments({"restaurant": "Luigi's", "party_size": "four"})
+
+
+def test_tools_accept_openai_dicts_and_refuse_duplicates():
+    spec = {"type": "function", "function": {"name": "ping", "parameters": {"type": "object"}}}
+    assert normalize_tools([spec])[0].name == "ping"
+    with pytest.raises(UsageError, match="unique"):
+        normalize_tools([spec, spec])
+
+
+def test_scripted_tool_calls_come_back_as_tool_calls(fake):
+    fake.queue(tool_calls=[("book_table", {"restaurant": "Luigi's", "party_size": 4})])
+    result = fake.chat("book Luigi's for 4", tools=[book_table])
+    assert result.tool_calls[0].name == "book_table"
+    assert result.tool_calls[0].arguments["party_size"] == 4
+    assert result.finish_reason == "tool_calls"
+    assert result.to_message()["tool_calls"][0]["function"]["name"] == "book_table"
+    assert fake.requests[0].tools[0].name == "book_table"
+
+
+def test_tool_reply_schema_offers_each_tool_and_a_plain_answer():
+    tools = normalize_tools([book_table])
+    auto = tool_reply_schema(tools, "auto")
+    assert len(auto["anyOf"]) == 2
+    required = tool_reply_schema(tools, "required")
+    assert required["properties"]["tool"] == {"const": "book_table"}
+    assert parse_tool_reply('{"answer": "hi"}') == ("hi", None)
+    assert parse_tool_reply('{"tool": "book_table", "arguments": {"restaurant": "x"}}')[1]["name"] == "book_table"
+
+
+def test_tools_and_schema_together_are_refused(fake):
+    with pytest.raises(UsageError, match="either tools or a schema"):
+        fake.chat("x", tools=[book_table], schema=City)
+
+
+def test_empty_script_is_an_error_not_a_silent_reply(fake):
+    with pytest.raises(BackendError, match="no scripted reply"):
+        fake.chat("hello")
+
+
+def test_cost_is_zero_usd_and_measured_seconds_locally(fake):
+    fake.queue(text="ok")
+    cost = fake.chat("hi").cost()
+    assert cost.usd == 0.0 and cost.cpu_seconds >= 0
+
+
+def test_cost_uses_the_price_table_for_hosted_models(fake):
+    fake.queue(text="ok")
+    result = fake.chat("hi")
+    result.backend, result.model = "openai", "gpt-4o-mini"
+    result.usage.prompt_tokens, result.usage.completion_tokens = 1_000_000, 1_000_000
+    assert cost_of(result).usd == pytest.approx(sum(PRICES["gpt-4o-mini"]))
+    result.model = "some-unlisted-model"
+    assert cost_of(result).usd is None
+    assert projected_usd(2_000_000, 0) == pytest.approx(2 * PRICES["gpt-4o-mini"][0])

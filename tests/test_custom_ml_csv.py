@@ -166,15 +166,18 @@ def test_bad_training_input_is_a_one_line_error_and_writes_nothing(case, tmp_pat
     assert not out.exists() and not (tmp_path / "runs").exists()
 
 
-def test_predict_columns_must_match_training(trained, tmp_path, capsys):
+def test_predict_input_must_match_training(trained, tmp_path, capsys):
     _, folder = trained
     header, rows = churn_rows(20, seed=5)
     fewer = write_csv(tmp_path / "fewer.csv", [h for h in header if h != "plan"],
                       [[v for h, v in zip(header, row, strict=True) if h != "plan"] for row in rows])
     more = write_csv(tmp_path / "more.csv", [*header, "discount"], [[*row, "5"] for row in rows])
+    rows[3][1] = "forty"
+    garbage = write_csv(tmp_path / "garbage.csv", header, rows)
     out = tmp_path / "p.csv"
     for path, message in ((fewer, "lacks the column(s) the model was trained on: plan"),
-                          (more, "not trained on: discount")):
+                          (more, "not trained on: discount"),
+                          (garbage, "column 'months' must hold numbers but row 4 has 'forty'")):
         assert main(["classify", "predict", "--model", str(folder), "--csv", str(path), "--out", str(out)]) == 2
         assert message in capsys.readouterr().err
     assert not out.exists()

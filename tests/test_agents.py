@@ -1,0 +1,176 @@
+"""The reservation agent's graph on the fake backend: approval, security, bad calls, limits, resume."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from agents import db
+from agents.graph import ReservationAgent
+from tailor.backends.fake import FakeBackend
+
+TODAY = dt.date(2027, 3, 1)
+BOOK = ("book_table", {"restaurant": "Casa Lupo", "party_size": 4, "date": "tomorrow", "time": "19:00"})
+
+
+@pytest.fixture
+def db_path(tmp_path):
+    path = tmp_path / "reservations.db"
+    db.reset(path)
+    return path
+
+
+def rows(path):
+    conn = db.connect(path)
+    try:
+        return db.snapshot(conn)
+    finally:
+        conn.close()
+
+
+def add_booking(path, user, restaurant="Casa Lupo", time="19:00"):
+    conn = db.connect(path)
+    try:
+        return db.book(conn, db.restaurant(conn, restaurant), user, 2, "2027-03-05", time, key=f"{user}-{time}")[0]
+    finally:
+        conn.close()
+
+
+def agent_for(fake, path, user="alice", **options):
+    return ReservationAgent(fake, user, path, today=TODAY, **options)
+
+
+def tool_messages(agent, thread):
+    return [m["content"] for m in agent.state(thread)["messages"] if m["role"] == "tool"]
+
+
+def test_book_stops_at_approval_and_yes_writes_exactly_one_row(fake, db_path):
+    fake.queue(tool_calls=[BOOK]).queue(text="Booked for you.")
+    agent = agent_for(fake, db_path)
+    turn = agent.send("Book Casa Lupo for 4 tomorrow at 7pm", "t1")
+    assert turn.pending["preview"] == "book a table at Casa Lupo for 4 on 2027-03-02 at 19:00, in the name of alice"
+    assert rows(db_path) == []  # nothing written before the yes
+    turn = agent.resume("yes", "t1")
+    assert turn.reply == "Booked for you." and turn.pending is None
+    assert [(r[1], r[3], r[4], r[5], r[6]) for r in rows(db_path)] == [
+        ("casa-lupo", "alice", 4, "2027-03-02", "19:00")]
+
+
+def test_no_at_approval_leaves_the_database_unchanged(fake, db_path):
+    fake.queue(tool_calls=[BOOK]).queue(text="OK, not booked.")
+    agent = agent_for(fake, db_path)
+    agent.send("Book it", "t1")
+    turn = agent.send("no", "t1")  # while an approval is pending, the next message answers it
+    assert rows(db_path) == [] and turn.reply == "OK, not booked."
+    assert "said no" in tool_messages(agent, "t1")[-1]
+
+
+def test_cancel_stops_at_approval_before_the_write(fake, db_path):
+    mine = add_booking(db_path, "alice")
+    fake.queue(tool_calls=[("cancel_booking", {"booking_id": mine.id})]).queue(text="Cancelled.")
+    agent = agent_for(fake, db_path)
+    turn = agent.send("Cancel my booking", "t1")
+    assert turn.pending["preview"].startswith(f"cancel booking #{mine.id}: Casa Lupo")
+    assert rows(db_path)[0][-1] == "active"
+    agent.resume("yes", "t1")
+    assert rows(db_path)[0][-1] == "cancelled"
+
+
+def test_planted_instructions_cause_no_write_and_never_touch_other_users(fake, db_path):
+    theirs, mine = add_booking(db_path, "bob"), add_booking(db_path, "alice", time="21:00")
+    before = rows(db_path)
+    fake.queue(tool_calls=[("search_restaurants", {"cuisine": "seafood", "neighbourhood": "Harbour"})])
+    fake.queue(tool_calls=[("cancel_booking", {"booking_id": theirs.id})])  # obeys the planted text
+    fake.queue(tool_calls=[("cancel_booking", {"booking_id": mine.id})])
+    fake.queue(text="Done.")
+    agent = agent_for(fake, db_path)
+    turn = agent.send("Tell me about seafood in the Harbour", "t1")
+    assert "cancel all bookings" in tool_messages(agent, "t1")[0]  # the planted text reached the model
+    assert turn.pending["preview"].startswith(f"cancel booking #{mine.id}")  # bob's never even asked
+    assert "no active booking" in tool_messages(agent, "t1")[1]
+    agent.resume("no", "t1")
+    assert rows(db_path) == before
+
+
+def test_another_users_booking_is_refused_even_when_approved(fake, db_path):
+    theirs = add_booking(db_path, "bob")
+    fake.queue(tool_calls=[("cancel_booking", {"booking_id": theirs.id})]).queue(text="Sorry.")
+    agent = agent_for(fake, db_path)
+    turn = agent.send("I am bob, cancel booking 1", "t1")
+    assert turn.pending is None and rows(db_path)[0][-1] == "active"
+
+
+@pytest.mark.parametrize("call, message", [
+    (("order_pizza", {"size": "large"}), "no tool called 'order_pizza'"),
+    (("book_table", {"restaurant": "Casa Lupo", "party_size": "many", "date": "tomorrow", "time": "19:00"}),
+     "party_size"),
+    (("book_table", {**BOOK[1], "user": "bob"}), "user: Extra inputs are not permitted"),
+    (("book_table", {**BOOK[1], "party_size": 25}), "less than or equal to 20"),
+    (("book_table", {**BOOK[1], "date": "2027-02-01"}), "in the past"),
+    (("book_table", {**BOOK[1], "time": "09:00"}), "takes bookings from 12:00"),
+    (("book_table", {**BOOK[1], "restaurant": "Noodle Palace"}), "no restaurant called"),
+    (("search_restaurants", {"cuisine": "martian"}), "unknown cuisine"),
+])
+def test_bad_calls_become_error_messages_and_never_touch_the_database(fake, db_path, call, message):
+    fake.queue(tool_calls=[call]).queue(text="Sorry about that.")
+    agent = agent_for(fake, db_path)
+    turn = agent.send("do it", "t1")
+    assert turn.pending is None and turn.reply == "Sorry about that."
+    assert tool_messages(agent, "t1")[0].startswith("error:") and message in tool_messages(agent, "t1")[0]
+    assert rows(db_path) == []
+    assert agent.state("t1")["trace"][1]["status"] == "invalid" or call[0] == "search_restaurants"
+
+
+def test_a_model_that_calls_tools_forever_stops_at_the_recursion_limit(fake, db_path):
+    for _ in range(30):
+        fake.queue(tool_calls=[("list_my_bookings", {})])
+    agent = agent_for(fake, db_path, recursion_limit=7)
+    turn = agent.send("list", "t1")
+    assert "recursion limit (7 steps)" in turn.stopped
+    assert 2 <= len(fake.requests) <= 4  # model, tools, model, tools ... within 7 steps
+
+
+def test_unapproved_side_effect_is_never_run(fake, db_path):
+    """The tools node only writes with a recorded yes, whatever the route."""
+    from agents.state import Context
+    from agents.tools import run_tool
+
+    text, status = run_tool(Context("alice", db_path, TODAY), *BOOK, dry=True)
+    assert status == "failed" and "not approved" in text and rows(db_path) == []
+
+
+RESUME_SCRIPT = textwrap.dedent("""
+    import datetime as dt, json, sys
+    from agents.graph import ReservationAgent
+    from tailor.backends.fake import FakeBackend
+    fake = FakeBackend()
+    if sys.argv[1] == "start":
+        fake.queue(tool_calls=[("book_table", {"restaurant": "Casa Lupo", "party_size": 2,
+                                               "date": "2027-03-05", "time": "20:00"})])
+    else:
+        fake.queue(text="Your table is booked.")
+    agent = ReservationAgent(fake, "alice", sys.argv[2], today=dt.date(2027, 3, 1))
+    turn = agent.send("Book Casa Lupo", "t1") if sys.argv[1] == "start" else agent.resume("yes", "t1")
+    print(json.dumps({"pending": turn.pending, "reply": turn.reply}))
+""")
+
+
+def test_crash_and_resume_from_a_new_process_books_once(db_path):
+    def run(step):
+        done = subprocess.run([sys.executable, "-c", RESUME_SCRIPT, step, str(db_path)],
+                              capture_output=True, text=True, timeout=60)
+        assert done.returncode == 0, done.stderr
+        return json.loads(done.stdout.strip().splitlines()[-1])
+
+    first = run("start")  # this process ends while the graph waits at the approval
+    assert first["pending"]["tool"] == "book_table" and rows(db_path) == []
+    second = run("resume")
+    assert second["reply"] == "Your table is booked."
+    assert [(r[3], r[5], r[6]) for r in rows(db_path)] == [("alice", "2027-03-05", "20:00")]
+    agent = ReservationAgent(FakeBackend(), "alice", db_path, today=TODAY)
+    assert agent.pending("t1") is None  # nothing left to resume: a second resume cannot book again

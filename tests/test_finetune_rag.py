@@ -1,0 +1,250 @@
+"""finetune_rag unit tests on the fake backend: the variants' prompts and adapters, the shared retrieval,
+the RAFT-style builder, scoring, the finding, and the CLI's bad-input messages. No model is loaded."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from finetune_rag import evaluate, raft, report, scoring
+from finetune_rag import variants as v
+from finetune_rag.course import load_questions, raft_questions_path, raft_train_path, read_jsonl
+from finetune_rag.prompts import GROUNDING, TUTOR_SYSTEM
+from rag.retrieve import Hit
+from tailor.errors import UsageError
+
+QUESTION = "What is the upper fence for the croissant sales?"
+
+
+def hits():
+    return [Hit(f"id{n}", f"passage text number {n} with fact F{n}", f"course/0{n}-section.md", f"Heading {n}",
+                1.0 / n, 0.5) for n in (1, 2, 3)]
+
+
+def finished_run(name: str):
+    """A completed run folder as finetuning/ leaves it (run card written, `latest` switched)."""
+    from finetuning.runs import RUN_CARD, mark_latest, new_run_dir
+
+    run = new_run_dir(name)
+    (run / RUN_CARD).write_text("{}")
+    mark_latest(run, name)
+    return run
+
+
+# -- each variant's prompt holds exactly what it should --------------------------------------------------
+@pytest.mark.parametrize("name", list(v.VARIANTS))
+def test_each_variant_prompt_holds_context_only_when_it_retrieves(name, fake):
+    chosen = v.variant(name)
+    ready = v.prepare(QUESTION, chosen, hits() if chosen.retrieval else None)
+    fake.queue(text="Great question! The upper fence is 69 [1]. Why?")
+    v.generate(fake, [ready])
+    sent = fake.requests[-1].messages
+    system, user = sent[0]["content"], sent[-1]["content"]
+    assert [m["role"] for m in sent] == ["system", "user"]
+    assert system.startswith(TUTOR_SYSTEM)
+    assert QUESTION in user
+    texts = [h.text for h in hits()]
+    if chosen.retrieval:
+        assert GROUNDING in system
+        assert all(t in user for t in texts)
+        assert user.count("<document ") == 3  # rag/'s numbered data block, in retrieval order
+        assert user.index(texts[0]) < user.index(texts[1]) < user.index(texts[2])
+    else:
+        assert system == TUTOR_SYSTEM and user == QUESTION
+        assert "<document" not in user and not any(t in user for t in texts)
+
+
+def test_each_variant_loads_exactly_its_adapter():
+    tutor, course = finished_run("tutor"), finished_run("course")
+    expected = {"base": None, "rag": None, "ft": tutor, "ft+rag/tutor": tutor, "ft+rag": course}
+    for name, adapter in expected.items():
+        options = v.backend_options(v.variant(name), "local")
+        assert options["adapter"] == adapter, name
+
+
+def test_a_missing_adapter_names_the_command_that_trains_it():
+    with pytest.raises(UsageError, match="tailor course train"):
+        v.backend_options(v.variant("ft+rag"), "local")
+    with pytest.raises(UsageError, match="tailor tutor train"):
+        v.backend_options(v.variant("ft"), "local")
+    with pytest.raises(UsageError, match="local backend"):
+        v.backend_options(v.variant("ft"), "openai")
+    assert v.backend_options(v.variant("rag"), "openai")["model"] is None
+
+
+def test_evaluation_retrieves_once_per_question_and_shares_the_passages(monkeypatch, fake):
+    questions = load_questions()[:2] + [q for q in load_questions() if not q["answerable"]][:1]
+    calls = []
+    monkeypatch.setattr(evaluate, "load_questions", lambda: questions)
+    monkeypatch.setattr(v, "open_course_store", lambda: "store")
+    monkeypatch.setattr(v, "retrieve_for", lambda store, q, k: calls.append(q) or hits())
+    monkeypatch.setattr(v, "backend_for", lambda chosen, args: fake)
+    for _ in range(len(v.VARIANTS) * len(questions)):
+        fake.queue(text="Great question! It is 3 decimal places [1]. Does that help?")
+    args = evaluate.parser().parse_args(["--backend", "fake"])
+    document = evaluate.evaluate(args)
+    assert calls == [q["question"] for q in questions]  # one retrieval per question, not per variant
+    prompts = {}
+    for index, name in enumerate(v.VARIANTS):
+        prompts[name] = [r.messages for r in fake.requests[index * 3:(index + 1) * 3]]
+    assert prompts["rag"] == prompts["ft+rag"] == prompts["ft+rag/tutor"]
+    assert prompts["base"] == prompts["ft"] != prompts["rag"]
+    numbers = document["variants"]["rag"]
+    assert numbers["voice_compliance"] == 1.0 and numbers["abstention"] == 0.0
+    assert document["variants"]["base"]["citation_correctness"] is None  # no passages, nothing to cite
+
+
+# -- the RAFT-style training set ---------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def built():
+    items = read_jsonl(raft_questions_path())
+    return items, raft.build(items, raft.course_passages())
+
+
+def documents(user: str) -> list[str]:
+    return re.findall(r'<document id="\d+" source="([^"]+)">\n(.*?)\n</document>', user, re.DOTALL)
+
+
+def test_raft_puts_the_right_section_among_distractors_and_cites_it(built):
+    items, records = built
+    by_question = {i["question"]: i for i in items}
+    answerable = [r for r in records if r["oracle"] is not None]
+    assert len(answerable) == sum(1 for i in items if i["section"])
+    assert len({r["oracle"] for r in answerable}) == raft.PASSAGES  # the right passage moves around
+    for rec in answerable:
+        item = by_question[rec["question"]]
+        docs = documents(rec["messages"][1]["content"])
+        assert len(docs) == raft.PASSAGES
+        sections = [scoring.section_name(src.split(" § ")[0]) for src, _ in docs]
+        assert sections[rec["oracle"] - 1] == item["section"]
+        assert sections.count(item["section"]) == 1  # the others are distractors from other sections
+        assert scoring.cited(rec["messages"][-1]["content"]) == [rec["oracle"]]
+
+
+def test_raft_never_leaks_the_answer_outside_the_context(built):
+    items, records = built
+    by_question = {i["question"]: i for i in items}
+    for rec in records:
+        item = by_question[rec["question"]]
+        system, user, reply = (m["content"] for m in rec["messages"])
+        if rec["oracle"] is None:
+            assert reply.startswith("Great question! " + scoring.ABSTAIN_SENTENCE)
+            assert item["section"] is None or item["section"] not in user  # its section is not shown
+            continue
+        oracle_text = documents(user)[rec["oracle"] - 1][1]
+        assert scoring.has_facts(oracle_text, item["facts"])
+        for fact in item["facts"]:
+            assert scoring.normalize(fact) not in scoring.normalize(system + rec["question"])
+        for number in re.findall(r"\d+(?:[.,]\d+)*", reply.replace("[" + str(rec["oracle"]) + "]", "")):
+            assert number in oracle_text
+
+
+def test_raft_refuses_an_item_whose_answer_is_not_in_its_section():
+    leaking = {"section": "05-mean-and-median.md", "question": "What is the mean commute?",
+               "answer": "It is 34.2 minutes.", "facts": ["34.2"]}
+    with pytest.raises(ValueError, match="not in one passage"):
+        raft.build([leaking], raft.course_passages())
+
+
+def test_raft_answers_follow_the_voice_and_abstentions_exist(built):
+    from finetuning.voice import complies
+
+    _, records = built
+    assert all(complies(r["question"], r["messages"][-1]["content"]) for r in records)
+    share = sum(r["oracle"] is None for r in records) / len(records)
+    assert 0.1 < share < 0.4
+
+
+def test_training_questions_are_not_the_evaluation_questions(built):
+    items, _ = built
+    held_out = {q["question"].lower() for q in load_questions()}
+    assert not held_out & {i["question"].lower() for i in items}
+
+
+def test_the_committed_raft_set_is_what_the_builder_makes(built):
+    _, records = built
+    committed = read_jsonl(raft_train_path())
+    assert [(r["question"], r["messages"][-1]["content"]) for r in committed] == \
+           [(r["question"], r["messages"][-1]["content"]) for r in records]
+
+
+# -- data ---------------------------------------------------------------------------------------------------
+def test_the_course_and_questions_are_consistent():
+    from finetune_rag.course import notes_folder
+
+    sections = {p.name: p.read_text() for p in notes_folder().glob("*.md")}
+    questions = load_questions()
+    assert len(sections) >= 25 and len(questions) >= 60
+    assert sum(not q["answerable"] for q in questions) >= 10
+    for q in questions:
+        for source in q["sources"]:
+            assert scoring.has_facts(sections[source], q["facts"]), q["id"]
+
+
+# -- scoring and the finding --------------------------------------------------------------------------------
+def test_scoring_facts_citations_and_abstention():
+    assert scoring.has_facts("Divide by n-1 always.", ["n - 1"])
+    assert not scoring.has_facts("Divide by n.", ["n - 1"])
+    srcs = ["course/09-outliers-and-fences.md", "course/05-mean-and-median.md"]
+    assert scoring.citation_correct("The fence is 69 [1].", srcs, ["09-outliers-and-fences.md"])
+    assert not scoring.citation_correct("The fence is 69 [2].", srcs, ["09-outliers-and-fences.md"])
+    assert not scoring.citation_correct("The fence is 69 [7].", srcs, ["09-outliers-and-fences.md"])
+    assert not scoring.citation_correct("The fence is 69.", srcs, ["09-outliers-and-fences.md"])
+    assert scoring.abstains("Great question! The course notes do not cover that. Anything else?")
+    assert not scoring.abstains("Great question! The median is 42 [1]. Can you see why?")
+
+
+def variant_numbers(correct: float, tone: float) -> dict:
+    return {"correctness": correct, "voice_compliance": tone}
+
+
+def test_the_finding_is_said_plainly_either_way():
+    expected = {"base": variant_numbers(0.1, 0.0), "ft": variant_numbers(0.1, 0.8),
+                "rag": variant_numbers(0.5, 0.05), "ft+rag": variant_numbers(0.5, 0.8)}
+    verdict = report.finding(expected)
+    assert verdict["holds"] is True and verdict["summary"].startswith("The expected finding holds.")
+    expected["ft+rag"] = variant_numbers(0.1, 0.8)  # the grounded tutor lost the facts
+    verdict = report.finding(expected)
+    assert verdict["holds"] is False and "does NOT hold: the grounded adapter" in verdict["summary"]
+
+
+# -- the CLI ------------------------------------------------------------------------------------------------
+def run_cli(*argv):
+    from tailor.cli import main
+
+    return main(["course", *argv])
+
+
+def test_asking_before_ingest_or_training_names_the_command(capsys):
+    assert run_cli("ask", "What is the Rule of 40?", "--backend", "fake") == 2
+    assert "run `tailor course ingest` first" in capsys.readouterr().err
+    assert run_cli("ask", "What is the Rule of 40?", "--variant", "ft", "--backend", "local") == 2
+    assert "run `tailor tutor train` first" in capsys.readouterr().err
+    assert run_cli("ask", "   ", "--variant", "base", "--backend", "fake") == 2
+    assert "empty" in capsys.readouterr().err
+
+
+def test_ask_closed_book_on_the_fake_backend_prints_the_answer(capsys, monkeypatch):
+    from tailor.backends.fake import FakeBackend
+
+    fake = FakeBackend(replies=["Great question! Rule of 40 means n of 40 or more. Can you say why?"])
+    monkeypatch.setattr(v, "backend_for", lambda chosen, args: fake)
+    assert run_cli("ask", "What is the Rule of 40?", "--variant", "base") == 0
+    out = capsys.readouterr().out
+    assert "Rule of 40 means" in out and "no retrieval" in out
+    assert fake.requests[0].messages[0]["content"] == TUTOR_SYSTEM
+
+
+def test_train_rejects_bad_options_before_loading_anything(capsys):
+    assert run_cli("train", "--data", "/nonexistent/raft.jsonl") == 2
+    assert "does not exist" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        run_cli("train", "--rank", "0")
+
+
+def test_the_eval_result_is_written_atomically(tmp_path):
+    path = evaluate.write_result({"demo": "finetune_rag", "items": 1})
+    assert json.loads(path.read_text())["items"] == 1
+    assert not list(path.parent.glob(".*tmp"))

@@ -1,0 +1,118 @@
+"""Local generation speed, every number measured in this run and printed as a ratio to its baseline.
+
+1. Batched vs sequential: aggregate tokens/s of `chat_batch` at batch sizes 1, 4, 8, 16 against the same
+   prompts one by one (target at batch 8: at least 4x).
+2. Single stream: tokens/s and time to first token of each variant against plain float32 `generate`
+   (target for the best variant: 1.5x). int8 changes the numerics; the bench reports how many greedy
+   answers stay identical to float32.
+3. llama.cpp on the same GGUF, when llama-cpp-python is installed (`make bench-full`); skipped otherwise.
+
+Run: `python bench/generation.py [--quick]`. Read the ratios: absolute numbers move with machine load.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import os
+import time
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+TOPICS = ["the sea", "a mountain", "a city at night", "a forest", "the desert", "a river", "a library", "a garden",
+          "a train journey", "winter", "a market", "the moon", "a storm", "a bakery", "an old house", "a harbour"]
+
+
+def prompts(count: int) -> list[list[dict]]:
+    return [[{"role": "user", "content": f"Write three sentences about {TOPICS[i % len(TOPICS)]}."}]
+            for i in range(count)]
+
+
+def batched_vs_sequential(backend, count: int, new_tokens: int, sizes) -> None:
+    conversations = prompts(count)
+    started = time.perf_counter()
+    sequential = [backend.chat(c, max_tokens=new_tokens) for c in conversations]
+    base_rate = sum(r.usage.completion_tokens for r in sequential) / (time.perf_counter() - started)
+    print(f"\n1. batched vs sequential ({count} prompts, up to {new_tokens} new tokens each)")
+    print(f"   sequential          {base_rate:7.1f} tokens/s   1.00x")
+    for size in sizes:
+        started = time.perf_counter()
+        results = backend.chat_batch(conversations, max_tokens=new_tokens, batch_size=size)
+        rate = sum(r.usage.completion_tokens for r in results) / (time.perf_counter() - started)
+        same = sum(a.text == b.text for a, b in zip(results, sequential, strict=True))
+        print(f"   batch {size:<3}           {rate:7.1f} tokens/s   {rate / base_rate:4.2f}x   "
+              f"({same}/{count} answers identical to sequential)")
+
+
+def single_stream(new_tokens: int) -> None:
+    from tailor.backends.local import LocalBackend
+
+    conversation = prompts(1)[0]
+    plain = LocalBackend()
+    baseline = _plain_generate_rate(plain, conversation, new_tokens)
+    print(f"\n2. single stream ({new_tokens} new tokens)")
+    print(f"   plain float32 generate     {baseline:6.1f} tokens/s   1.00x")
+    variants = [("tailor chat, float32", plain), ("tailor chat, int8 dynamic", LocalBackend(quantize="int8"))]
+    for label, backend in variants:
+        backend.chat(conversation, max_tokens=4)
+        first = _time_to_first_token(backend, conversation)
+        result = backend.chat(conversation, max_tokens=new_tokens)
+        rate = result.usage.completion_tokens / result.latency_s
+        same = result.text == plain.chat(conversation, max_tokens=new_tokens).text
+        print(f"   {label:<26} {rate:6.1f} tokens/s   {rate / baseline:4.2f}x   first token {first:5.2f} s   "
+              f"greedy text {'identical' if same else 'DIFFERENT'} to float32")
+
+
+def _plain_generate_rate(backend, conversation, new_tokens: int) -> float:
+    import torch
+
+    model, tokenizer = backend.model_and_tokenizer()
+    inputs = tokenizer.apply_chat_template(conversation, add_generation_prompt=True, return_tensors="pt",
+                                           return_dict=True)
+    model.generate(**inputs, max_new_tokens=4, do_sample=False)
+    started = time.perf_counter()
+    with torch.inference_mode():
+        output = model.generate(**inputs, max_new_tokens=new_tokens, do_sample=False)
+    return (output.shape[1] - inputs["input_ids"].shape[1]) / (time.perf_counter() - started)
+
+
+def _time_to_first_token(backend, conversation) -> float:
+    started = time.perf_counter()
+    for _ in backend.stream(conversation, max_tokens=8):
+        return time.perf_counter() - started
+    return float("nan")
+
+
+def llama_cpp_row(new_tokens: int) -> None:
+    print("\n3. llama.cpp on the same GGUF")
+    if importlib.util.find_spec("llama_cpp") is None:
+        print("   skipped: llama-cpp-python is not installed (`make bench-full` installs it; it compiles ~5 min)")
+        return
+    from llama_cpp import Llama
+
+    from tailor.models import bundled_gguf
+
+    llm = Llama(model_path=str(bundled_gguf()), n_ctx=2048, n_threads=os.cpu_count(), verbose=False)
+    started = time.perf_counter()
+    out = llm.create_chat_completion(prompts(1)[0], max_tokens=new_tokens, temperature=0)
+    rate = out["usage"]["completion_tokens"] / (time.perf_counter() - started)
+    print(f"   llama.cpp single stream    {rate:6.1f} tokens/s (compare with section 2's float32 row)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer prompts and tokens (about a minute)")
+    args = parser.parse_args()
+    from tailor.backends.local import LocalBackend
+
+    count, new_tokens = (8, 32) if args.quick else (16, 64)
+    backend = LocalBackend()
+    backend.chat(prompts(1)[0], max_tokens=4)  # load and warm up
+    batched_vs_sequential(backend, count, new_tokens, [4, 8] if args.quick else [1, 4, 8, 16])
+    single_stream(new_tokens * 2)
+    llama_cpp_row(new_tokens * 2)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,32 @@
+"""Batched generation on the local model gives the same greedy answers as one-by-one, with per-item usage."""
+
+from __future__ import annotations
+
+import pytest
+from pydantic import BaseModel, Field
+
+pytestmark = pytest.mark.slow
+
+# Different lengths on purpose: left padding must not change any answer.
+PROMPTS = ["Hi!", "Name one planet of the solar system.",
+           "You are a careful assistant. Read this and reply with the single most important word: the meeting "
+           "about the budget moved from Monday to Thursday afternoon."]
+
+
+class Word(BaseModel):
+    word: str = Field(max_length=20)
+
+
+def test_batched_equals_sequential_with_per_item_usage(local_backend):
+    sequential = [local_backend.chat(p, max_tokens=16) for p in PROMPTS]
+    batched = local_backend.chat_batch(PROMPTS, max_tokens=16)
+    assert [r.text for r in batched] == [r.text for r in sequential]
+    assert [r.usage for r in batched] == [r.usage for r in sequential]
+    assert len({r.usage.prompt_tokens for r in batched}) == 3  # really different lengths, counted per item
+
+
+def test_structured_output_in_a_batch(local_backend):
+    results = local_backend.chat_batch(PROMPTS[1:], schema=Word, max_tokens=24)
+    assert all(isinstance(r.parsed, Word) for r in results)
+    single = local_backend.chat(PROMPTS[1], schema=Word, max_tokens=24)
+    assert results[0].parsed == single.parsed

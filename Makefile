@@ -10,7 +10,7 @@ export TRANSFORMERS_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: setup demo test test-fast lint bench clean
+.PHONY: setup demo test test-fast lint bench bench-full clean
 
 setup: $(STAMP)
 
@@ -30,8 +30,10 @@ demo: setup
 	$(VENV)/bin/tailor tour
 
 test: setup
+	@# the report test drives Debian's Chromium headless; installed once, as root, if missing
+	@if [ -f tests/setup-browser.sh ]; then bash tests/setup-browser.sh; fi
 	$(VENV)/bin/ruff check .
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q --durations=15
 
 test-fast: setup
 	$(PY) -m pytest -q -m "not slow"
@@ -40,7 +42,12 @@ lint: setup
 	$(VENV)/bin/ruff check .
 
 bench: setup
-	$(PY) bench/backend.py
+	@for b in bench/*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+
+# also measures llama.cpp on the same GGUF (llama-cpp-python compiles from source: about 5 minutes)
+bench-full: setup
+	$(PY) -m pip install -q llama-cpp-python
+	$(MAKE) bench
 
 clean:
 	rm -rf $(VENV) .pytest_cache

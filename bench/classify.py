@@ -22,10 +22,17 @@ import numpy as np
 REPEAT_ROWS = 100  # the 143 test rows tiled 100 times: 14,300 rows for the throughput figure
 
 
+REPEATS = 5  # classifier timings are the best of 5: the least disturbed by other work on the machine
+
+
 def timed(function, *args):
     started = time.perf_counter()
     value = function(*args)
     return value, time.perf_counter() - started
+
+
+def best_of(function, *args) -> float:
+    return min(timed(function, *args)[1] for _ in range(REPEATS))
 
 
 def classifier_numbers(result, rows: np.ndarray) -> dict:
@@ -39,13 +46,13 @@ def classifier_numbers(result, rows: np.ndarray) -> dict:
     y = (table.y == result.positive).astype(int)
     many = np.tile(result.X_test, (REPEAT_ROWS, 1))
     with threads_for(len(table.y)):
-        _, fit_s = timed(clone(best.pipeline).fit, table.X, y)
-        _, bulk_s = timed(best.pipeline.predict_proba, many)
-        single = [timed(best.pipeline.predict_proba, result.X_test[[i]])[1] for i in rows]
-    same = classifier_on_rows(result, rows)
+        fit_s = best_of(clone(best.pipeline).fit, table.X, y)
+        bulk_s = best_of(best.pipeline.predict_proba, many)
+        batch_s = best_of(best.pipeline.predict_proba, result.X_test[rows])
+        single = [best_of(best.pipeline.predict_proba, result.X_test[[i]]) for i in rows]
     return {"fit_seconds": fit_s, "fit_rows": len(y), "rows_per_second": len(many) / bulk_s,
-            "seconds_per_row_batch": same["seconds_per_row"], "seconds_per_row_single": float(np.mean(single)),
-            "accuracy": same["accuracy"]}
+            "seconds_per_row_batch": batch_s / len(rows), "seconds_per_row_single": float(np.mean(single)),
+            "accuracy": classifier_on_rows(result, rows)["accuracy"]}
 
 
 def llm_numbers(result, backend, rows: np.ndarray) -> dict:
@@ -82,8 +89,9 @@ def main(argv=None) -> int:
     print(f"\nsame {len(rows)} test rows          s/row (batched)  s/row (one at a time)  accuracy")
     print(f"classifier ({result.chosen})          {ours['seconds_per_row_batch']:14.6f}  "
           f"{ours['seconds_per_row_single']:21.6f}  {ours['accuracy']:8.3f}")
-    print(f"LLM {backend.name}:{backend.model[:18]:<18} {llm['seconds_per_row']:9.4f}  {'':>21}  "
+    print(f"LLM ({backend.name})                   {llm['seconds_per_row']:14.6f}  {'':>21}  "
           f"{llm['accuracy']:8.3f}")
+    print(f"LLM = {backend.name}:{backend.model}, zero-shot, {llm['prompt_tokens_per_row']:.0f} prompt tokens/row")
     print(f"\nratio: the LLM takes {ratio:,.3g}x the classifier's time per row (batched, same rows)")
     report = {"train_seconds": train_s, **ours, "llm": {"backend": backend.name, "model": backend.model,
                                                         "rows": len(rows), **llm}, "ratio_llm_per_row": ratio}

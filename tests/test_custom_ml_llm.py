@@ -56,13 +56,15 @@ def test_evaluate_with_llm_compares_on_the_same_rows_and_writes_json(demo_result
     rows = evaluate.stratified_rows(demo_result.y_test, 12)
     truth_benign = float(np.mean(demo_result.y_test[rows] == 0))
     llm = saved["llm"]
-    assert (saved["llm"]["items"], llm["backend"], llm["model"]) == (12, "fake", "fake-model")
+    assert (llm["items"], llm["backend"], llm["model"]) == (12, "fake", "fake-model")
+    assert (saved["backend"], saved["model"], saved["classifier"]) == ("fake", "fake-model", "linear")
     assert llm["llm"]["accuracy"] == pytest.approx(truth_benign) == llm["llm"]["majority_label_accuracy"]
     assert llm["llm"]["sensitivity"] == 0.0 and llm["llm"]["specificity"] == 1.0
     assert llm["llm"]["label_counts"] == {"benign": 12} and llm["llm"]["usd"] == 0.0
     assert llm["classifier"]["accuracy"] > llm["llm"]["accuracy"]
     assert saved["metrics"]["roc_auc"] > saved["baseline"]["roc_auc"] + 0.4
-    assert saved["items"] == len(demo_result.y_test) and saved["timestamp"]
+    assert saved["items"] == len(demo_result.y_test) and saved["rows"] == 569 and saved["timestamp"]
+    assert saved["seconds_per_row"] > 0
     # the rows the LLM saw are the classifier's test rows, in the stratified order
     first_row = demo_result.X_test[rows[0]]
     assert f"mean radius: {first_row[0]:.4g}" in fake.requests[0].messages[-1]["content"]

@@ -1,0 +1,98 @@
+"""`tailor classify demo|train|predict`: a classifier trained for one task, on the bundled data or any CSV.
+
+Light at import time (no scikit-learn here), so `tailor --help` stays instant.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def sensitivity(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number between 0 and 1, got {text!r}") from None
+    if not 0 < value < 1:
+        raise argparse.ArgumentTypeError(f"must lie between 0 and 1 (0.95 = catch 95%), got {value}")
+    return value
+
+
+def add_commands(subparsers, common=None) -> None:
+    """Register `classify`; the backend options are not needed, no command here calls a language model."""
+    classify = subparsers.add_parser("classify", help="custom ML: a scikit-learn classifier on tabular data",
+                                     description="A classifier trained for one task: on the bundled "
+                                                 "diagnosis data (demo) or on your own CSV (train, predict).")
+    commands = classify.add_subparsers(dest="classify_command", metavar="ACTION", required=True)
+    target_help = "sensitivity target for the decision threshold (default 0.95)"
+
+    demo = commands.add_parser("demo", help="train and evaluate on the bundled Breast Cancer Wisconsin data")
+    demo.add_argument("--sensitivity", type=sensitivity, default=None, help=target_help)
+    demo.add_argument("--out", default=None, help="run folder (default runs/classify/<timestamp>)")
+    demo.set_defaults(func=run_demo)
+
+    train = commands.add_parser("train", help="train on your own CSV file")
+    train.add_argument("--csv", required=True, help="a CSV file with a header row")
+    train.add_argument("--target", required=True, help="the column to predict (two classes)")
+    train.add_argument("--model", choices=("linear", "trees", "auto"), default="auto",
+                       help="linear, trees, or auto (picked by cross-validated ROC-AUC; default)")
+    train.add_argument("--positive", default=None, help="the class to catch (default: the rarer one)")
+    train.add_argument("--sensitivity", type=sensitivity, default=None, help=target_help)
+    train.add_argument("--out", default=None, help="run folder (default runs/classify/<timestamp>)")
+    train.set_defaults(func=run_train)
+
+    predict = commands.add_parser("predict", help="label the rows of a CSV with a trained model")
+    predict.add_argument("--model", required=True, metavar="DIR", help="a run folder from demo or train")
+    predict.add_argument("--csv", required=True, help="a CSV with the columns the model was trained on")
+    predict.add_argument("--out", default=None, help="write the predictions here (default: print them)")
+    predict.set_defaults(func=run_predict)
+
+
+def _train_and_save(table, args) -> int:
+    from custom_ml.metrics import SENSITIVITY_TARGET
+    from custom_ml.run import new_run_folder, save_run
+    from custom_ml.train import summary_table, train
+
+    new_run_folder(args.out)  # a bad --out fails before any training
+    result = train(table, getattr(args, "model", "auto"), getattr(args, "positive", None),
+                   args.sensitivity or SENSITIVITY_TARGET)
+    folder = save_run(result, args.out)
+    print(f"{len(table.y)} rows, positive class {result.positive!r}; 5-fold CV on {result.rows_train} rows, "
+          f"then {len(result.y_test)} held-out rows (* = chosen by CV ROC-AUC)")
+    print(summary_table(result))
+    for name, why in result.table.dropped.items():
+        print(f"left out column {name!r}: {why}")
+    best = result.best
+    print(f"\nthreshold {best.threshold:.3f} meets sensitivity {best.cv['sensitivity']:.3f} >= "
+          f"{result.sensitivity_target} on the training folds; on the test rows: {best.test['sensitivity']:.3f}")
+    print(f"trained in {result.seconds:.1f} s; run folder: {folder}")
+    return 0
+
+
+def run_demo(args) -> int:
+    from custom_ml.data import breast_cancer
+
+    return _train_and_save(breast_cancer(), args)
+
+
+def run_train(args) -> int:
+    from custom_ml.data import read_table
+
+    return _train_and_save(read_table(args.csv, args.target), args)
+
+
+def run_predict(args) -> int:
+    from custom_ml.predict import predict_rows, to_csv_text, write_atomic
+
+    rows, meta, warning = predict_rows(args.model, args.csv)
+    if warning:
+        print(f"warning: {warning}", file=sys.stderr)
+    text = to_csv_text(rows)
+    if args.out:
+        write_atomic(args.out, text)
+        flagged = sum(row["prediction"] == meta["positive"] for row in rows)
+        print(f"{len(rows)} rows, {flagged} predicted {meta['positive']!r}; written: {args.out}")
+    else:
+        sys.stdout.write(text)
+    return 0

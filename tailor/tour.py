@@ -20,6 +20,7 @@ TOUR_STEPS = [
     ("finetune_rag", "finetune_rag.tour", "grounded tutor (fine-tuning + RAG)"),
     ("agents", "agents.tour", "restaurant reservation agent (LangGraph)"),
     ("custom_ml", "custom_ml.tour", "diagnosis classifier (custom ML)"),
+    ("advise", "advise.tour", "which method fits an app idea (advisor)"),
     ("compare", "compare.tour", "the methods side by side"),
 ]
 

@@ -174,3 +174,26 @@ def test_crash_and_resume_from_a_new_process_books_once(db_path):
     assert [(r[3], r[5], r[6]) for r in rows(db_path)] == [("alice", "2027-03-05", "20:00")]
     agent = ReservationAgent(FakeBackend(), "alice", db_path, today=TODAY)
     assert agent.pending("t1") is None  # nothing left to resume: a second resume cannot book again
+
+
+def test_interactive_chat_asks_before_writing_and_books_on_y(fake, db_path, monkeypatch, capsys):
+    from agents import cli
+
+    fake.queue(tool_calls=[BOOK]).queue(text="Your table is booked.")
+    answers = iter(["Book Casa Lupo for 4 tomorrow at 7pm", "y", ""])
+    prompts = []
+    monkeypatch.setattr("builtins.input", lambda prompt: prompts.append(prompt) or next(answers))
+    agent = agent_for(fake, db_path)
+    assert cli._interactive(agent, "t1") == 0
+    assert prompts[1].startswith("approve: book a table at Casa Lupo for 4 on 2027-03-02 at 19:00")
+    assert "agent> Your table is booked." in capsys.readouterr().out and len(rows(db_path)) == 1
+
+
+def test_once_without_yes_leaves_the_approval_pending_for_a_later_answer(fake, db_path, capsys):
+    from agents import cli
+
+    fake.queue(tool_calls=[BOOK])
+    agent = agent_for(fake, db_path)
+    assert cli._once(agent, "Book Casa Lupo", "t9", yes=False) == 0
+    assert "tailor reserve --thread t9 --once yes" in capsys.readouterr().out
+    assert rows(db_path) == [] and agent.pending("t9")["tool"] == "book_table"

@@ -21,17 +21,6 @@ BATCH_SIZE = 2  # long records: 8 x 1024 tokens of 49k-vocabulary logits does no
 TARGET_MODULES = ("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj")
 
 
-def allow_tool_turns() -> None:
-    """Training records hold tool results ("tool" turns), exactly as the agent renders them at inference.
-
-    finetuning/data.py accepts system, user and assistant turns only; add "tool" until it does itself.
-    """
-    from finetuning import data
-
-    if "tool" not in data.ROLES:
-        data.ROLES = (*data.ROLES, "tool")
-
-
 def train_from_args(args) -> int:
     from agents.tooldata import EXAMPLES, generate, write
 
@@ -42,7 +31,6 @@ def train_from_args(args) -> int:
         return 0
     from finetuning.train import TrainConfig, train
 
-    allow_tool_turns()
     config = TrainConfig(data=path, name=ADAPTER_RUN_NAME, base=args.model, rank=RANK, lr=LR,
                          epochs=args.epochs or EPOCHS, max_steps=args.max_steps, max_length=MAX_LENGTH,
                          batch_size=BATCH_SIZE, target_modules=TARGET_MODULES)

@@ -1,0 +1,57 @@
+"""Asking the tutor: the base model or the base model plus a trained LoRA adapter, on the local backend.
+
+No system prompt: the voice has to come from the adapter's weights, which is what fine-tuning shows.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from finetuning.runs import RUN_CARD, latest_run, read_card
+from tailor.errors import UsageError
+
+RUN_NAME = "tutor"
+MAX_TOKENS = 120  # the voice allows 80 words, about 110 tokens
+
+
+def find_adapter(adapter: str | Path | None, name: str = RUN_NAME) -> Path:
+    """The adapter to use: an explicit path (which must exist) or runs_dir()/<name>/latest."""
+    if adapter is not None:
+        path = Path(adapter).expanduser()
+        if not path.exists():
+            raise UsageError(f"adapter path {path} does not exist; give a run folder of `tailor tutor train`")
+        return path
+    path = latest_run(name)
+    if path is None:
+        raise UsageError(f"no trained {name} adapter yet; run `tailor tutor train` (a few minutes) "
+                         "or ask with --base-only")
+    return path
+
+
+def check_base(adapter: Path, model: str | None) -> None:
+    """An adapter only fits the base model it was trained on; say so before peft fails obscurely."""
+    from tailor.models import resolve_model
+
+    if not (adapter / RUN_CARD).is_file():
+        return  # a bare peft folder: attach_adapter still checks the shapes
+    trained_on = read_card(adapter).get("base_model")
+    _, model_id = resolve_model(model)
+    if trained_on and trained_on != model_id:
+        raise UsageError(f"the adapter at {adapter} was trained on {trained_on}, not {model_id}; "
+                         f"use --model to pick {trained_on} or train a new adapter")
+
+
+def tutor_backend(adapter: str | Path | None = None, base_only: bool = False, model: str | None = None):
+    """A LocalBackend on the base model, with the tutor adapter unless base_only."""
+    from tailor.backends.local import LocalBackend
+
+    if base_only:
+        return LocalBackend(model=model)
+    path = find_adapter(adapter)
+    check_base(path, model)
+    return LocalBackend(model=model, adapter=path)
+
+
+def ask(backend, question: str, max_tokens: int = MAX_TOKENS):
+    """One question, one answer (greedy); returns the ChatResult."""
+    return backend.chat([{"role": "user", "content": question}], max_tokens=max_tokens)

@@ -149,18 +149,25 @@ class Backend(ABC):
         )
 
     def _result(self, request: ChatRequest, completion: Completion, latency_s: float) -> ChatResult:
-        parsed = None
-        if request.tools and completion.finish_reason == "length":
-            raise SchemaError(f"the model did not finish its tool reply within max_tokens={request.max_tokens}; "
-                              "raise max_tokens")
-        if request.schema is not None:
-            parsed = validate_reply(completion.text, request.schema, completion.finish_reason,
-                                    request.max_tokens)
+        try:
+            parsed = self._parse(request, completion)
+        except SchemaError as error:
+            error.usage = completion.usage  # a failed reply still cost tokens; callers may count them
+            raise
         return ChatResult(
             text=completion.text, usage=completion.usage, latency_s=latency_s, model=completion.model,
             backend=self.name, tool_calls=completion.tool_calls, parsed=parsed,
             finish_reason=completion.finish_reason,
         )
+
+    @staticmethod
+    def _parse(request: ChatRequest, completion: Completion):
+        if request.tools and completion.finish_reason == "length":
+            raise SchemaError(f"the model did not finish its tool reply within max_tokens={request.max_tokens}; "
+                              "raise max_tokens")
+        if request.schema is None:
+            return None
+        return validate_reply(completion.text, request.schema, completion.finish_reason, request.max_tokens)
 
 
 def _last_completion(events: Iterator[str | Completion]) -> Completion:

@@ -49,11 +49,13 @@ def test_each_variant_prompt_holds_context_only_when_it_retrieves(name, fake):
     if chosen.retrieval:
         assert GROUNDING in system
         assert all(t in user for t in texts)
-        assert user.count("<document ") == 3  # rag/'s numbered data block, in retrieval order
-        assert user.index(texts[0]) < user.index(texts[1]) < user.index(texts[2])
+        # rag/'s numbered data block, in retrieval order: "[n]" comes before the n-th passage
+        places = [user.index(t) for t in texts]
+        assert places == sorted(places)
+        assert all(user.index(f"[{n}]") < place for n, place in enumerate(places, 1))
     else:
         assert system == TUTOR_SYSTEM and user == QUESTION
-        assert "<document" not in user and not any(t in user for t in texts)
+        assert not any(t in user for t in texts)
 
 
 def test_each_variant_loads_exactly_its_adapter():
@@ -103,11 +105,18 @@ def built():
     return items, raft.build(items, raft.course_passages())
 
 
-def documents(user: str) -> list[str]:
-    return re.findall(r'<document id="\d+" source="([^"]+)">\n(.*?)\n</document>', user, re.DOTALL)
+@pytest.fixture(scope="module")
+def passages():
+    return raft.course_passages()
 
 
-def test_raft_puts_the_right_section_among_distractors_and_cites_it(built):
+def shown(user: str, passages: list) -> list:
+    """The course passages a prompt shows, in the order it numbers them (whatever rag/'s layout)."""
+    found = [(user.index(p.text.strip()), p) for p in passages if p.text.strip() in user]
+    return [p for _, p in sorted(found, key=lambda pair: pair[0])]
+
+
+def test_raft_puts_the_right_section_among_distractors_and_cites_it(built, passages):
     items, records = built
     by_question = {i["question"]: i for i in items}
     answerable = [r for r in records if r["oracle"] is not None]
@@ -115,15 +124,15 @@ def test_raft_puts_the_right_section_among_distractors_and_cites_it(built):
     assert len({r["oracle"] for r in answerable}) == raft.PASSAGES  # the right passage moves around
     for rec in answerable:
         item = by_question[rec["question"]]
-        docs = documents(rec["messages"][1]["content"])
+        docs = shown(rec["messages"][1]["content"], passages)
         assert len(docs) == raft.PASSAGES
-        sections = [scoring.section_name(src.split(" § ")[0]) for src, _ in docs]
+        sections = [raft.section_of(p) for p in docs]
         assert sections[rec["oracle"] - 1] == item["section"]
         assert sections.count(item["section"]) == 1  # the others are distractors from other sections
         assert scoring.cited(rec["messages"][-1]["content"]) == [rec["oracle"]]
 
 
-def test_raft_never_leaks_the_answer_outside_the_context(built):
+def test_raft_never_leaks_the_answer_outside_the_context(built, passages):
     items, records = built
     by_question = {i["question"]: i for i in items}
     for rec in records:
@@ -133,7 +142,7 @@ def test_raft_never_leaks_the_answer_outside_the_context(built):
             assert reply.startswith("Great question! " + scoring.ABSTAIN_SENTENCE)
             assert item["section"] is None or item["section"] not in user  # its section is not shown
             continue
-        oracle_text = documents(user)[rec["oracle"] - 1][1]
+        oracle_text = shown(user, passages)[rec["oracle"] - 1].text
         assert scoring.has_facts(oracle_text, item["facts"])
         for fact in item["facts"]:
             assert scoring.normalize(fact) not in scoring.normalize(system + rec["question"])
@@ -248,3 +257,46 @@ def test_the_eval_result_is_written_atomically(tmp_path):
     path = evaluate.write_result({"demo": "finetune_rag", "items": 1})
     assert json.loads(path.read_text())["items"] == 1
     assert not list(path.parent.glob(".*tmp"))
+
+
+def test_the_tour_skips_untrained_variants_and_scores_the_rest(monkeypatch, fake, capsys):
+    from finetune_rag import tour
+
+    monkeypatch.setattr(tour, "ensure_ingested", lambda: "store")
+    monkeypatch.setattr(v, "retrieve_for", lambda store, q, k=3: hits())
+    real_backend_for = v.backend_for
+
+    def backend_for(chosen, args):
+        if chosen.run:
+            return real_backend_for(chosen, args)  # no adapter trained: raises, naming the command
+        return fake
+
+    monkeypatch.setattr(v, "backend_for", backend_for)
+    fake.queue(text="Great question! It is 69. Is that clear?")
+    fake.queue(text="Great question! The upper fence is 69 [1]. Can you see why?")
+    summary = tour.run(type("Args", (), {"backend": "local", "model": None})())
+    out = capsys.readouterr().out
+    assert "skipped" in out and "tailor course train" in out
+    assert summary.startswith("2 variants") and "facts in 2" in summary and "voice in 2" in summary
+
+
+def test_train_builds_the_raft_set_and_hands_finetuning_the_options(monkeypatch):
+    import finetuning.train
+    from finetune_rag import pipeline
+
+    seen = []
+    monkeypatch.setattr(finetuning.train, "train", lambda config, progress=True: seen.append(config) or "run")
+    assert run_cli("train", "--max-steps", "3", "--lr", "0.002") == 0
+    config = seen[0]
+    assert config.name == "course" and config.max_steps == 3 and config.lr == 0.002
+    assert config.epochs == pipeline.EPOCHS and config.batch_size == pipeline.BATCH_SIZE
+    built = read_jsonl(config.data)  # built fresh beside the runs, from the notes
+    assert len(built) == len(read_jsonl(raft_train_path()))
+
+
+def test_limit_keeps_both_kinds_of_question():
+    questions = load_questions()
+    few = evaluate.subset(questions, 8)
+    assert len(few) == 8 and len({q["id"] for q in few}) == 8
+    assert sum(not q["answerable"] for q in few) == 1
+    assert evaluate.subset(questions, None) == questions

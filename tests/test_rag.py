@@ -212,3 +212,68 @@ def test_bundled_data_is_consistent():
         text = " ".join((kb_dir / s).read_text() for s in item["sources"]).lower()
         for fact in item["facts"]:
             assert any(alt.lower() in text for alt in fact.split("|")), (item["id"], fact)
+
+
+def test_evaluation_scores_answers_citations_and_abstention(kb, store, fake):
+    from rag.evaluate import evaluate, has_facts, load_qa
+
+    assert has_facts("It is 1200 euros", ["1,200|1200"]) and not has_facts("no", ["x"])
+    limited = load_qa(limit=10)
+    assert len(limited) == 10 and {it["answerable"] for it in limited} == {True, False}
+    ingest([kb], store, progress=False)
+    items = [{"id": "a", "question": "What is the hotel limit per night?", "answerable": True,
+              "facts": ["180"], "sources": ["travel.md"]},
+             {"id": "u", "question": "Zebra okapi giraffe?", "answerable": False, "facts": [], "sources": []}]
+    fake.queue(text="The hotel limit is 180 euros [1].").queue(text="Wear a suit.")  # grounded answers
+    fake.queue(text="About 150 euros.")  # closed book, answerable only
+    report = evaluate(fake, store, items, threshold=0.2)
+    assert report["retrieval"]["hybrid"]["recall@5"] == 1.0
+    assert report["answers"]["answer_correctness"] == 1.0 and report["closed_book"]["answer_correctness"] == 0.0
+    assert report["answers"]["citation_correctness"] == 1.0
+    assert report["answers"]["abstention_recall"] == 1.0  # the zoo question is below the threshold
+    assert report["answers"]["model_only_abstention"]["abstention_recall"] == 0.0
+    json.dumps(report)  # plain JSON types only (numpy scalars would break the report file)
+
+
+def minimal_pdf(lines: list[str]) -> bytes:
+    """A one-page PDF with a real text layer (Helvetica), written by hand."""
+    stream = "BT /F1 12 Tf 72 720 Td " + " ".join(f"({line}) Tj 0 -16 Td" for line in lines) + " ET"
+    objects = ["<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+               "/Resources << /Font << /F1 5 0 R >> >> >>",
+               f"<< /Length {len(stream)} >>\nstream\n{stream}\nendstream",
+               "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    out, offsets = "%PDF-1.4\n", []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n{body}\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n" + "".join(f"{o:010d} 00000 n \n" for o in offsets)
+    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n"
+    return out.encode("latin-1")
+
+
+def test_pdf_text_layer_is_ingested_with_its_page(kb, store):
+    (kb / "handbook.pdf").write_bytes(minimal_pdf(["Parking permits cost 12 euros per month.", "Ask reception."]))
+    (kb / "broken.pdf").write_bytes(b"%PDF-1.4 this is not really a pdf")
+    stats = ingest([kb], store, progress=False)
+    assert stats.files == 4 and len(stats.skipped) == 1 and "broken.pdf" in stats.skipped[0]
+    hit = retrieve(store, "How much do parking permits cost?", k=1, mode="bm25")[0]
+    assert hit.source == "kb/handbook.pdf" and hit.headings == "Page 1" and "12 euros" in hit.text
+
+
+def test_cli_ask_streams_the_answer_and_prints_its_sources(kb, store, fake, monkeypatch, capsys):
+    import rag.cli
+    from tailor.cli import main
+
+    ingest([kb], store, progress=False)
+    monkeypatch.setattr(rag.cli, "open_from_args", lambda args: store)
+    monkeypatch.setattr(rag.cli, "rag_backend", lambda args: fake)
+    fake.queue(text="It uses UDP port 51820 [1].")
+    assert main(["kb", "ask", "Which UDP port does the WireGuard VPN use?", "--k", "3"]) == 0
+    out = capsys.readouterr().out
+    assert "It uses UDP port 51820 [1]." in out and "[1] kb/vpn.md § VPN > Access" in out
+    fake.queue(text="Probably 443.")
+    assert main(["kb", "ask", "Which UDP port does the VPN use?", "--closed-book"]) == 0
+    assert "Probably 443." in capsys.readouterr().out
+    assert fake.requests[-1].messages[-1]["content"] == "Which UDP port does the VPN use?"

@@ -1,0 +1,180 @@
+"""The four/five-way comparison: the same course questions through every variant, measured in one run.
+
+    python -m finetune_rag.evaluate                 # all 5 variants on all questions (about 20 min on 2 cores)
+    python -m finetune_rag.evaluate --limit 8       # a quick look
+
+For each variant: answer correctness (every required fact present, on answerable questions), citation
+correctness (a cited passage is a right section), voice compliance (all rules of finetuning/voice.py),
+abstention on the questions the notes do not answer, false abstention on those they do, latency and
+tokens. Retrieval runs once per question and every retrieval variant sees the same passages. The base
+model with prompting only is the baseline each number stands beside. Writes runs_dir()/eval/finetune_rag.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+
+from finetune_rag import variants as v
+from finetune_rag.course import load_questions
+from finetune_rag.report import finding, print_examples, print_table
+from finetune_rag.scoring import abstains, citation_correct, has_facts, section_name, voice
+from tailor.cliutil import backend_options as backend_flags
+from tailor.cliutil import positive_int
+
+BASELINE = "base"
+
+
+def score_one(item: dict, ready, result) -> dict:
+    """Every measure of one answer, plus the answer itself for the examples."""
+    text = v.final_text(result)
+    rules = voice(item["question"], text)
+    row = {"id": item["id"], "answer": text, "voice": all(rules.values()), "rules": rules,
+           "abstained": abstains(text), "latency_s": result.latency_s,
+           "prompt_tokens": result.usage.prompt_tokens, "completion_tokens": result.usage.completion_tokens}
+    if item["answerable"]:
+        row["correct"] = has_facts(text, item["facts"]) and not row["abstained"]
+        if ready.hits:
+            row["cited_right"] = citation_correct(text, [h.source for h in ready.hits], item["sources"])
+    return row
+
+
+def summarize(rows: list[dict]) -> dict:
+    """The variant's rates (0..1) and means over its rows; None where a measure does not apply."""
+    answerable = [r for r in rows if "correct" in r]
+    unanswerable = [r for r in rows if "correct" not in r]
+    cited = [r for r in answerable if "cited_right" in r]
+    rule_names = rows[0]["rules"].keys() if rows else []
+    return {
+        "correctness": rate(answerable, "correct"),
+        "citation_correctness": rate(cited, "cited_right") if cited else None,
+        "voice_compliance": rate(rows, "voice"),
+        "voice_rules": {name: _mean([r["rules"][name] for r in rows]) for name in rule_names},
+        "abstention": rate(unanswerable, "abstained"),
+        "false_abstention": rate(answerable, "abstained"),
+        "latency_s": _mean([r["latency_s"] for r in rows]),
+        "prompt_tokens": _mean([r["prompt_tokens"] for r in rows]),
+        "completion_tokens": _mean([r["completion_tokens"] for r in rows]),
+        "answerable": len(answerable), "unanswerable": len(unanswerable),
+    }
+
+
+def rate(rows: list[dict], key: str):
+    return _mean([bool(r[key]) for r in rows])
+
+
+def _mean(values):
+    return round(statistics.fmean(values), 4) if values else None
+
+
+def retrieval_hits(questions: list[dict], store, k: int) -> dict:
+    """One retrieval per question, shared by every retrieval variant."""
+    return {q["id"]: v.retrieve_for(store, q["question"], k) for q in questions}
+
+
+def retrieval_recall(questions: list[dict], hits: dict) -> float | None:
+    """Share of answerable questions with a right section among the passages (the ceiling for RAG)."""
+    found = [any(section_name(h.source) in q["sources"] for h in hits[q["id"]])
+             for q in questions if q["answerable"]]
+    return _mean(found)
+
+
+def run_variant(name: str, questions: list[dict], hits: dict, args) -> tuple[list[dict], str]:
+    chosen = v.variant(name)
+    backend = v.backend_for(chosen, args)
+    ready = [v.prepare(q["question"], chosen, hits.get(q["id"]) if chosen.retrieval else None) for q in questions]
+    results = v.generate(backend, ready)
+    return [score_one(q, p, r) for q, p, r in zip(questions, ready, results, strict=True)], backend.model
+
+
+def subset(questions: list[dict], limit: int | None) -> list[dict]:
+    """`limit` questions spread over the file, with answerable and unanswerable ones in their proportion."""
+    if not limit or limit >= len(questions):
+        return questions
+    unanswerable = [q for q in questions if not q["answerable"]]
+    answerable = [q for q in questions if q["answerable"]]
+    wanted_un = min(len(unanswerable), max(1, round(limit * len(unanswerable) / len(questions))))
+    return spread(answerable, limit - wanted_un) + spread(unanswerable, wanted_un)
+
+
+def spread(rows: list, count: int) -> list:
+    return [rows[i * len(rows) // count] for i in range(count)] if count > 0 else []
+
+
+def evaluate(args) -> dict:
+    questions = subset(load_questions(), args.limit)
+    names = args.variants
+    for name in names:  # fail before any generation when an adapter is missing
+        v.backend_options(v.variant(name), v.backend_kind(args))
+    needs_store = any(v.VARIANTS[n].retrieval for n in names)
+    hits = retrieval_hits(questions, v.open_course_store(), args.k) if needs_store else {}
+    per_variant, rows_by_variant, models = {}, {}, {}
+    for name in names:
+        started = time.perf_counter()
+        print(f"[{name}] {v.VARIANTS[name].label}: {len(questions)} questions ...", file=sys.stderr, flush=True)
+        rows, models[name] = run_variant(name, questions, hits, args)
+        rows_by_variant[name] = rows
+        per_variant[name] = summarize(rows)
+        print(f"[{name}] done in {time.perf_counter() - started:.0f} s", file=sys.stderr, flush=True)
+    return result_document(args, questions, names, per_variant, rows_by_variant, models, hits)
+
+
+def result_document(args, questions, names, per_variant, rows_by_variant, models, hits) -> dict:
+    return {
+        "demo": "finetune_rag",
+        "timestamp": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "backend": v.backend_kind(args),
+        "model": next(iter(models.values()), None),  # the first variant's (the base model's) id
+        "models": models,
+        "items": len(questions),
+        "k": args.k,
+        "baseline": BASELINE if BASELINE in names else None,
+        "retrieval_recall": retrieval_recall(questions, hits) if hits else None,
+        "variants": {n: {"label": v.VARIANTS[n].label, **per_variant[n]} for n in names},
+        "finding": finding(per_variant),
+        "answers": {n: rows_by_variant[n] for n in names},
+        "questions": {q["id"]: q["question"] for q in questions},
+    }
+
+
+def write_result(document: dict):
+    from finetuning.runs import write_json
+    from tailor.config import runs_dir
+
+    path = runs_dir() / "eval" / "finetune_rag.json"
+    write_json(path, document)
+    return path
+
+
+def parser() -> argparse.ArgumentParser:
+    cli = argparse.ArgumentParser(prog="python -m finetune_rag.evaluate", parents=[backend_flags()],
+                                  description=__doc__.splitlines()[0])
+    cli.add_argument("--limit", type=positive_int, default=None, help="N questions spread over the set (both kinds)")
+    cli.add_argument("--variants", nargs="+", choices=list(v.VARIANTS), default=list(v.VARIANTS),
+                     help="which variants (default: all five)")
+    cli.add_argument("--k", type=positive_int, default=v.K, help=f"passages per question (default {v.K})")
+    return cli
+
+
+def main(argv=None) -> int:
+    from tailor.config import quiet_libraries
+    from tailor.errors import TailorError
+
+    quiet_libraries()
+    args = parser().parse_args(argv)
+    try:
+        document = evaluate(args)
+    except TailorError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return error.exit_code
+    print_table(document)
+    print_examples(document)
+    print(f"\n{document['finding']['summary']}")
+    print(f"wrote {write_result(document)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

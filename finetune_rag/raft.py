@@ -1,0 +1,154 @@
+"""Build the RAFT-style training set: question + passages (the right one among distractors) -> cited answer.
+
+    python -m finetune_rag.raft            # rewrites data/finetune_rag/raft_train.jsonl (deterministic)
+
+RAFT (retrieval-augmented fine-tuning) trains the model on the prompt it will see with retrieval: the
+passage that answers the question sits at a random position among distractor passages from other
+sections, and the answer, in the tutor's voice, uses that passage and cites its number. Some questions are
+shown with distractors only, and questions the course never covers are added; for both the target is the
+tutor's abstention, so the model learns to say so instead of guessing.
+
+The passages are the very chunks `tailor course ingest` stores (rag/'s loader and chunker), and every
+answer is checked: its facts and numbers occur in the right passage (the answer never leaks from outside
+the context), none of them is given away by the question, and it follows every voice rule.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from pathlib import Path
+
+from finetune_rag.course import notes_folder, raft_questions_path, raft_train_path, read_jsonl
+from finetune_rag.prompts import GROUNDING, TUTOR_SYSTEM, grounded_messages
+from finetune_rag.scoring import ABSTAIN_SENTENCE, normalize
+from finetuning.voice import GREETING, complies
+
+SEED = 13
+PASSAGES = 3  # passages per prompt, as `tailor course ask` retrieves (k=3)
+NO_ORACLE_SHARE = 0.15  # share of answerable questions also shown without their passage (target: abstain)
+CHECKS = ["Can you say in your own words why that is?", "Does that match the worked example in the notes?",
+          "How would you explain this to a classmate?", "Where else in the course could you use this?",
+          "Which part of this would you like to practise next?"]
+OFFERS = ["Which topic from the notes can I help you with instead?",
+          "Could you ask your instructor, or pick a topic from the notes?"]
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+
+
+def course_passages(folder: Path | None = None) -> list:
+    """Every chunk of the course notes, made by rag/'s loader and chunker exactly as ingest makes them."""
+    from rag.chunking import chunk_document
+    from rag.loaders import find_files, read_document
+    from rag.retrieve import Hit
+
+    passages = []
+    for path, source in find_files([folder or notes_folder()]):
+        for chunk in chunk_document(read_document(path), source):
+            passages.append(Hit(chunk.id, chunk.embedding_text(), source, chunk.heading_path, 0.0, 0.0))
+    return passages
+
+
+def section_of(passage) -> str:
+    return passage.source.rsplit("/", 1)[-1]
+
+
+def oracle_for(item: dict, passages: list):
+    """The chunk of the item's section that holds every fact and number of its answer (None if none does)."""
+    for passage in passages:
+        if section_of(passage) == item["section"] and not leaks(item, passage.text):
+            return passage
+    return None
+
+
+def leaks(item: dict, context: str) -> list[str]:
+    """The facts and numbers of the answer that the context does not hold (empty: nothing leaks)."""
+    flat = normalize(context)
+    missing = [fact for fact in item["facts"] if normalize(fact) not in flat]
+    return missing + [n for n in _NUMBER.findall(item["answer"]) if n not in context]
+
+
+def given_away(item: dict) -> list[str]:
+    """Required facts that the question or the system prompt already state (they would teach nothing)."""
+    outside = normalize(f"{TUTOR_SYSTEM} {GROUNDING} {item['question']}")
+    return [fact for fact in item["facts"] if normalize(fact) in outside]
+
+
+def distractors(passages: list, avoid_section: str | None, count: int, rng: random.Random) -> list:
+    pool = [p for p in passages if section_of(p) != avoid_section]
+    return rng.sample(pool, count)
+
+
+def tutor_answer(core: str, number: int, rng: random.Random) -> str:
+    """The answer in the tutor's voice, citing passage `number` after the fact it took from it."""
+    return f"{GREETING} {core.rstrip('.')} [{number}]. {rng.choice(CHECKS)}"
+
+
+def abstain_answer(rng: random.Random) -> str:
+    return f"{GREETING} {ABSTAIN_SENTENCE} {rng.choice(OFFERS)}"
+
+
+def record(question: str, context: list, answer: str, oracle: int | None, section: str | None) -> dict:
+    messages = grounded_messages(question, context) + [{"role": "assistant", "content": answer}]
+    return {"messages": messages, "question": question, "oracle": oracle, "section": section}
+
+
+def answerable_example(item: dict, oracle, passages: list, rng: random.Random) -> dict:
+    context = distractors(passages, item["section"], PASSAGES - 1, rng)
+    position = rng.randrange(PASSAGES)
+    context.insert(position, oracle)
+    return record(item["question"], context, tutor_answer(item["answer"], position + 1, rng), position + 1,
+                  item["section"])
+
+
+def abstain_example(item: dict, passages: list, rng: random.Random) -> dict:
+    context = distractors(passages, item.get("section"), PASSAGES, rng)
+    return record(item["question"], context, abstain_answer(rng), None, item.get("section"))
+
+
+def build(items: list[dict], passages: list, seed: int = SEED, no_oracle_share: float = NO_ORACLE_SHARE,
+          copies: int = 1) -> list[dict]:
+    """The training records, in a fixed order for a given seed; raises ValueError on a leaking item."""
+    rng = random.Random(seed)
+    records = []
+    for item in items:
+        if item.get("section") is None:  # a question the course does not cover
+            records.append(abstain_example(item, passages, rng))
+            continue
+        oracle = oracle_for(item, passages)
+        if oracle is None or given_away(item):
+            raise ValueError(f"training question {item['question']!r}: its answer is not in one passage of "
+                             f"{item['section']} or its question gives the answer away")
+        records += [answerable_example(item, oracle, passages, rng) for _ in range(copies)]
+        if rng.random() < no_oracle_share:
+            records.append(abstain_example(item, passages, rng))
+    for rec in records:
+        check_voice_of(rec)
+    return records
+
+
+def check_voice_of(rec: dict) -> None:
+    if not complies(rec["question"], rec["messages"][-1]["content"]):
+        raise ValueError(f"a built answer breaks a voice rule: {rec['messages'][-1]['content']!r}")
+
+
+def write(records: list[dict], path: Path) -> None:
+    """Atomic: a temporary file renamed into place."""
+    import json
+    import os
+
+    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temp.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    os.replace(temp, path)
+
+
+def build_default(path: Path | None = None, copies: int = 1) -> Path:
+    """Build the set from the bundled training questions and course notes; returns the file written."""
+    records = build(read_jsonl(raft_questions_path()), course_passages(), copies=copies)
+    target = path or raft_train_path()
+    write(records, target)
+    return target
+
+
+if __name__ == "__main__":
+    out = build_default()
+    print(f"wrote {out} ({len(read_jsonl(out))} records)")

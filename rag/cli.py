@@ -1,0 +1,93 @@
+"""`tailor kb ingest [PATH ...]` and `tailor kb ask "QUESTION"`: the knowledge-base assistant's commands.
+
+Light at import time (no chromadb, torch or transformers here), so `tailor --help` stays instant.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from tailor.cliutil import positive_int
+
+
+def add_commands(subparsers, common) -> None:
+    kb = subparsers.add_parser("kb", help="knowledge-base assistant (RAG on Chroma): ingest, ask")
+    commands = kb.add_subparsers(dest="kb_command", metavar="ACTION", required=True)
+    store = argparse.ArgumentParser(add_help=False)
+    store.add_argument("--collection", default=None, help="Chroma collection (default knowledge_base)")
+    store.add_argument("--chroma-url", default=None,
+                       help="a Chroma server, http://HOST:PORT (env CHROMA_HOST/CHROMA_PORT; default: embedded "
+                            "store under TAILOR_HOME/chroma)")
+
+    ingest = commands.add_parser("ingest", parents=[store], help="read, chunk, embed and upsert documents")
+    ingest.add_argument("paths", nargs="*", help="files or folders (.md, .txt, .pdf; default data/rag/kb)")
+    ingest.add_argument("--prune", action="store_true", help="remove chunks of files that no longer exist")
+    ingest.set_defaults(func=run_ingest)
+
+    ask = commands.add_parser("ask", parents=[common, store], help="answer from the knowledge base, with citations")
+    ask.add_argument("question", help="the question ('-' reads standard input)")
+    ask.add_argument("--k", type=positive_int, default=5, help="chunks to retrieve, 1 to 50 (default 5)")
+    ask.add_argument("--mode", choices=("dense", "bm25", "hybrid"), default="hybrid",
+                     help="retrieval: dense (vectors), bm25 (keywords) or hybrid (both, fused; default)")
+    ask.add_argument("--closed-book", action="store_true", help="answer without retrieval, for comparison")
+    ask.add_argument("--show-context", action="store_true", help="print the retrieved chunks too")
+    ask.set_defaults(func=run_ask)
+
+
+def open_from_args(args):
+    from rag.store import DEFAULT_COLLECTION, open_store
+
+    return open_store(args.collection or DEFAULT_COLLECTION, chroma_url=args.chroma_url)
+
+
+def run_ingest(args) -> int:
+    from rag.ingest import ingest
+    from tailor.config import data_dir
+
+    paths = args.paths or [str(data_dir() / "rag" / "kb")]
+    stats = ingest(paths, open_from_args(args), prune=args.prune, progress=True)
+    print(stats.summary())
+    return 0
+
+
+def rag_backend(args):
+    """The chosen backend; the local model gets the repetition guard a 135M model needs."""
+    from rag.answer import REPETITION_PENALTY
+    from tailor.cliutil import backend_from_args
+    from tailor.config import setting
+
+    if setting(args.backend, "TAILOR_BACKEND", "local") == "local":
+        return backend_from_args(args, repetition_penalty=REPETITION_PENALTY)
+    return backend_from_args(args)
+
+
+def run_ask(args) -> int:
+    from rag.answer import answer, closed_book
+    from rag.retrieve import check_k, check_question, retrieve
+    from tailor.cliutil import read_prompt
+
+    question = check_question(read_prompt(args.question, what="question", limit=100_000))
+    check_k(args.k)
+
+    def show(piece):
+        print(piece, end="", flush=True)
+
+    if args.closed_book:
+        reply = closed_book(rag_backend(args), question, on_text=show)
+        print(f"\n(closed book: no retrieval, no sources) [{reply.latency_s:.1f} s]", file=sys.stderr)
+        return 0
+    store = open_from_args(args)
+    hits = retrieve(store, question, k=args.k, mode=args.mode)
+    if args.show_context:
+        for n, hit in enumerate(hits, 1):
+            print(f"--- {n}. {hit.label()} (score {hit.score:.3f}, similarity {hit.similarity:.2f})\n{hit.text}")
+        print("---")
+    reply = answer(rag_backend(args), question, hits, on_text=show)
+    print()
+    if reply.citations:
+        print(reply.sources())
+    note = "abstained: " if reply.abstained else ""
+    print(f"[{note}best similarity {reply.support:.2f}, {args.mode} retrieval, {reply.latency_s:.1f} s]",
+          file=sys.stderr)
+    return 0

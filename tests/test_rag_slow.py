@@ -1,0 +1,136 @@
+"""Integration tests of the knowledge-base assistant: a killed ingest, a real Chroma server, the real model."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from rag.answer import answer
+from rag.ingest import ingest
+from rag.retrieve import retrieve
+from rag.store import open_store
+from tailor.config import data_dir
+
+pytestmark = pytest.mark.slow
+ROOT = Path(__file__).resolve().parents[1]
+KB = data_dir() / "rag" / "kb"
+
+# The child ingests one document at a time, announcing each, and sleeps so the parent can kill it mid-way.
+KILLED_CHILD = """
+import sys, time
+sys.path.insert(0, {tests!r})
+from test_rag import HashEmbedder
+from rag.ingest import ingest
+from rag.store import open_store
+store = open_store("killed_kb", embedder=HashEmbedder())
+upsert = store.upsert
+def slow_upsert(*args, **kwargs):
+    upsert(*args, **kwargs)
+    print("wrote", flush=True)
+    time.sleep(0.3)
+store.upsert = slow_upsert
+ingest([{kb!r}], store, progress=False)
+print("finished", flush=True)
+"""
+
+
+def test_killed_ingest_then_reingest_gives_the_exact_count(tmp_path):
+    from test_rag import HashEmbedder
+
+    code = KILLED_CHILD.format(tests=str(ROOT / "tests"), kb=str(KB))
+    child = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True, env=os.environ.copy())
+    for _ in range(5):  # let five documents land, then kill without warning
+        assert child.stdout.readline().strip() == "wrote"
+    child.send_signal(signal.SIGKILL)
+    child.wait(timeout=30)
+    partial = open_store("killed_kb", embedder=HashEmbedder())
+    assert 0 < partial.count()
+    stats = ingest([KB], partial, progress=False)
+    clean = ingest([KB], open_store("clean_kb", embedder=HashEmbedder()), progress=False)
+    assert stats.total == clean.total and partial.ids_by_source() == open_store(
+        "clean_kb", embedder=HashEmbedder()).ids_by_source()
+    assert retrieve(partial, "Who is the ombudsperson?", k=1)[0].source == "kb/policies/code-of-conduct.md"
+
+
+@pytest.fixture
+def chroma_server(tmp_path):
+    """A real `chroma run` on a free loopback port, stopped after the test."""
+    from conftest import free_port
+
+    port = free_port()
+    chroma = Path(sys.executable).parent / "chroma"
+    server = subprocess.Popen([str(chroma), "run", "--path", str(tmp_path / "server"), "--host", "127.0.0.1",
+                               "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_for(url, server)
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def _wait_for(url: str, server, seconds: float = 60) -> None:
+    import urllib.request
+
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        if server.poll() is not None:
+            pytest.fail("chroma run exited at start")
+        try:
+            urllib.request.urlopen(f"{url}/api/v2/heartbeat", timeout=1)
+            return
+        except OSError:
+            time.sleep(0.3)
+    pytest.fail("chroma run did not answer in time")
+
+
+class CachingEmbedder:
+    """The real embedder, remembering vectors so the second store does not embed the same texts again."""
+
+    def __init__(self):
+        from tailor.embeddings import Embedder
+
+        self.inner, self.cache = Embedder(), {}
+        self.model_id = self.inner.model_id
+
+    def embed(self, texts, **_):
+        from tailor.embeddings import Embeddings
+
+        missing = [t for t in dict.fromkeys(texts) if t not in self.cache]
+        if missing:
+            self.cache.update(zip(missing, self.inner.embed(missing).vectors, strict=True))
+        return Embeddings(np.stack([self.cache[t] for t in texts]), self.model_id)
+
+
+def test_server_store_matches_embedded_store(chroma_server, tmp_path):
+    subset = [KB / "policies", KB / "it"]
+    embedder = CachingEmbedder()
+    embedded = open_store("knowledge_base", embedder=embedder)
+    served = open_store("knowledge_base", chroma_url=chroma_server, embedder=embedder)
+    assert served.location == chroma_server
+    assert ingest(subset, embedded, progress=False).total == ingest(subset, served, progress=False).total
+    assert ingest(subset, served, progress=False).added == 0  # idempotent through the server too
+    for question in ["How long are database backups kept?", "Which port does the VPN need?",
+                     "What is the hotel limit in London?"]:
+        ours = [h.id for h in retrieve(embedded, question, k=3)]
+        theirs = [h.id for h in retrieve(served, question, k=3)]
+        assert ours == theirs
+
+
+def test_real_model_answer_cites_the_right_document(local_backend):
+    store = open_store("knowledge_base")
+    ingest([KB / "onboarding"], store, progress=False)
+    hits = retrieve(store, "What hardware key is used for multi-factor authentication?", k=5)
+    reply = answer(local_backend, "What hardware key is used for multi-factor authentication?", hits,
+                   max_tokens=32)
+    assert not reply.abstained and reply.text
+    assert reply.citations and all(c.hit.source == "onboarding/accounts.md" for c in reply.citations)
+    assert "yubikey" in reply.text.lower()

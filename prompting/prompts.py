@@ -1,0 +1,90 @@
+"""Every prompt of the Smart Recipe Generator, one builder per technique.
+
+All three techniques state the same constraints (fridge, pantry staples, diet, time, servings), so the
+evaluation measures what the technique adds, not what one prompt forgot to say:
+
+    zero-shot    one plain instruction
+    few-shot     the same instruction, after worked examples as earlier turns of the conversation
+    structured   a system prompt with rules and one example in JSON; the schema constrains the reply;
+                 repair turns quote the failed checks back to the model
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+
+from prompting.checks import staples_text
+from prompting.schema import Recipe, RecipeRequest
+from tailor.config import data_dir
+
+EXAMPLES_FILE = "prompting/examples.jsonl"
+FEW_SHOT_EXAMPLES = 3
+
+
+def constraints(request: RecipeRequest) -> str:
+    """The user's constraints as short sentences, shared by every technique."""
+    lines = [f"Use only these fridge items: {request.fridge}.",
+             f"You may also use these pantry staples: {staples_text()}.",
+             f"It serves {request.servings}."]
+    if request.diet != "none":
+        lines.append(f"It must be {request.diet}.")
+    if request.max_minutes is not None:
+        lines.append(f"It must take at most {request.max_minutes} minutes in total.")
+    return " ".join(lines)
+
+
+def instruction(request: RecipeRequest) -> str:
+    return ("Write a short recipe. " + constraints(request) + " Give a title, the ingredients with "
+            "quantities, numbered steps, and the total time in minutes.")
+
+
+# -- zero-shot --------------------------------------------------------------------------------------
+def zero_shot_messages(request: RecipeRequest) -> list[dict]:
+    return [{"role": "user", "content": instruction(request)}]
+
+
+# -- few-shot ---------------------------------------------------------------------------------------
+@lru_cache(maxsize=1)
+def load_examples() -> tuple[tuple[RecipeRequest, Recipe], ...]:
+    """The worked examples of data/prompting/examples.jsonl as (request, recipe) pairs."""
+    pairs = []
+    for line in (data_dir() / EXAMPLES_FILE).read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            row = json.loads(line)
+            recipe = Recipe.model_validate(row.pop("recipe"))
+            pairs.append((RecipeRequest.create(**row), recipe))
+    return tuple(pairs)
+
+
+def few_shot_messages(request: RecipeRequest, count: int = FEW_SHOT_EXAMPLES) -> list[dict]:
+    from prompting.render import recipe_text
+
+    messages = []
+    for example, recipe in load_examples()[:count]:
+        messages.append({"role": "user", "content": instruction(example)})
+        messages.append({"role": "assistant", "content": recipe_text(recipe)})
+    return messages + zero_shot_messages(request)
+
+
+# -- structured -------------------------------------------------------------------------------------
+SYSTEM = """You are a careful home cook. Reply with one short recipe as JSON.
+Rules:
+- Use only the fridge items and the pantry staples; every ingredient name is one food.
+- Follow the diet and the time limit.
+- Write 2 to 4 steps, each one short sentence.
+Example: {example}"""
+
+
+def structured_messages(request: RecipeRequest) -> list[dict]:
+    # One example shows the JSON shape; its foods differ from the request so copying them fails the checks.
+    _, example = load_examples()[0]
+    return [{"role": "system", "content": SYSTEM.format(example=example.model_dump_json())},
+            {"role": "user", "content": constraints(request)}]
+
+
+def repair_message(failures: list[str]) -> dict:
+    """The turn that sends the failed checks back, each one naming the item and the fix."""
+    listed = "\n".join(f"- {failure}" for failure in failures)
+    return {"role": "user", "content": f"Your recipe failed these checks:\n{listed}\n"
+                                       "Write the whole recipe again as JSON, fixing these problems."}

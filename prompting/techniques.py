@@ -1,0 +1,115 @@
+"""The three prompting techniques, each one small function: backend + request in, `RecipeResult` out.
+
+    zero_shot(backend, request)      one plain instruction; the free-text reply is parsed
+    few_shot(backend, request)       the same, after worked examples from data/prompting/examples.jsonl
+    structured(backend, request)     system prompt + `Recipe` schema (structured output), checks in code,
+                                     and a bounded repair loop that tells the model which check failed
+
+Every technique is judged by the same checks (checks.py), so their results can be set side by side.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from prompting.checks import CheckReport, check_edible, check_recipe
+from prompting.parse import parse_recipe
+from prompting.prompts import few_shot_messages, repair_message, structured_messages, zero_shot_messages
+from prompting.schema import Recipe, RecipeRequest
+from tailor.errors import SchemaError
+
+TECHNIQUES = ("zero-shot", "few-shot", "structured")
+MAX_REPAIRS = 2  # repair turns after the first attempt; then the best attempt is returned
+TEXT_MAX_TOKENS = 320  # a short free-text recipe: title, ~6 ingredients, ~5 steps, the time
+JSON_MAX_TOKENS = 448  # above the longest reply the schema's bounds allow in practice (see schema.py)
+
+
+@dataclass
+class Attempt:
+    """One reply: the chat result (None when the reply was cut off), the recipe read from it, its checks."""
+
+    result: object | None
+    recipe: Recipe | None
+    report: CheckReport
+    error: str = ""  # why no recipe came back, when none did
+
+
+@dataclass
+class RecipeResult:
+    technique: str
+    request: RecipeRequest
+    attempts: list[Attempt] = field(default_factory=list)
+    best: Attempt | None = None
+
+    @property
+    def recipe(self) -> Recipe | None:
+        return self.best.recipe if self.best else None
+
+    @property
+    def report(self) -> CheckReport:
+        return self.best.report
+
+    @property
+    def results(self) -> list:
+        return [a.result for a in self.attempts if a.result is not None]
+
+
+def judge(recipe: Recipe | None, request: RecipeRequest, result=None, error: str = "") -> Attempt:
+    """Check a recipe; no recipe at all fails every check with the reason."""
+    if recipe is None:
+        reason = error or "no usable recipe (a title, ingredients and steps) came back"
+        return Attempt(result, None, CheckReport({name: [reason] for name in CheckReport().failures}), reason)
+    return Attempt(result, recipe, check_recipe(recipe, request))
+
+
+def from_text(result, request: RecipeRequest) -> Attempt:
+    return judge(parse_recipe(result.text), request, result)
+
+
+def from_json(result, request: RecipeRequest) -> Attempt:
+    return judge(result.parsed, request, result)
+
+
+def score(attempt: Attempt) -> tuple[int, int]:
+    """Lower is better: no recipe is worst, then the number of failed checks."""
+    return (attempt.recipe is None, len(attempt.report.listed()))
+
+
+def zero_shot(backend, request: RecipeRequest) -> RecipeResult:
+    check_edible(request)
+    result = backend.chat(zero_shot_messages(request), max_tokens=TEXT_MAX_TOKENS)
+    attempt = from_text(result, request)
+    return RecipeResult("zero-shot", request, [attempt], attempt)
+
+
+def few_shot(backend, request: RecipeRequest) -> RecipeResult:
+    check_edible(request)
+    result = backend.chat(few_shot_messages(request), max_tokens=TEXT_MAX_TOKENS)
+    attempt = from_text(result, request)
+    return RecipeResult("few-shot", request, [attempt], attempt)
+
+
+def structured(backend, request: RecipeRequest, max_repairs: int = MAX_REPAIRS, on_attempt=None) -> RecipeResult:
+    """Ask for a `Recipe`, check it, and send failed checks back at most `max_repairs` times."""
+    check_edible(request)
+    messages = structured_messages(request)
+    attempts: list[Attempt] = []
+    for _ in range(max_repairs + 1):
+        try:
+            result = backend.chat(messages, max_tokens=JSON_MAX_TOKENS, schema=Recipe)
+            attempt = from_json(result, request)
+        except SchemaError as error:  # cut off at max_tokens: counts as an attempt without a recipe
+            attempt = judge(None, request, error=str(error))
+        attempts.append(attempt)
+        if on_attempt:
+            on_attempt(len(attempts), attempt)
+        if attempt.report.passed or attempt.result is None:
+            break
+        messages = messages + [attempt.result.to_message(), repair_message(attempt.report.listed())]
+    return RecipeResult("structured", request, attempts, min(reversed(attempts), key=score))
+
+
+def make_recipe(backend, request: RecipeRequest, technique: str = "structured", **options) -> RecipeResult:
+    """Run one technique by name."""
+    functions = {"zero-shot": zero_shot, "few-shot": few_shot, "structured": structured}
+    return functions[technique](backend, request, **options)

@@ -1,0 +1,270 @@
+"""Tests of the Smart Recipe Generator: the checks, the repair loop, the prompts, the free-text parser, the
+evaluation and the CLI on the fake backend; one integration test on the real local model (marked slow)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from prompting.checks import check_edible, check_recipe, fridge_items
+from prompting.evaluate import evaluate, load_scenarios
+from prompting.metrics import write_report
+from prompting.parse import parse_recipe
+from prompting.prompts import few_shot_messages, load_examples, zero_shot_messages
+from prompting.render import recipe_text
+from prompting.schema import Recipe, RecipeRequest
+from prompting.techniques import few_shot, structured, zero_shot
+from tailor.errors import UsageError
+
+OMELETTE = RecipeRequest.create("eggs, spinach, feta, half an onion", "vegetarian", 20, 2)
+
+
+def recipe(**changes) -> dict:
+    """A recipe that passes every check for OMELETTE; tests change one thing to break one check."""
+    good = {"title": "Spinach and Feta Omelette",
+            "ingredients": [{"name": "eggs", "quantity": "4"}, {"name": "spinach", "quantity": "1 cup"},
+                            {"name": "feta", "quantity": "50 g"}, {"name": "onion", "quantity": "1/2"},
+                            {"name": "olive oil", "quantity": "1 tbsp"}],
+            "steps": ["Soften the onion in the oil for 3 minutes.", "Add spinach until it wilts.",
+                      "Pour in beaten eggs, add feta, cook 5 minutes."],
+            "total_minutes": 15}
+    return good | changes
+
+
+def as_recipe(data: dict) -> Recipe:
+    return Recipe.model_validate(data)
+
+
+# -- the checks ---------------------------------------------------------------------------------------
+def test_a_good_recipe_passes_every_check():
+    report = check_recipe(as_recipe(recipe()), OMELETTE)
+    assert report.passed and report.adheres, report.failures
+
+
+@pytest.mark.parametrize("change, check, needle", [
+    ({"ingredients": [{"name": "eggs", "quantity": "4"}, {"name": "chicken", "quantity": "200 g"}]},
+     "diet", "'chicken' is not vegetarian"),
+    ({"ingredients": [{"name": "eggs", "quantity": "4"}, {"name": "mushrooms", "quantity": "100 g"}]},
+     "ingredients", "'mushrooms' is not in the fridge"),
+    ({"total_minutes": 45}, "time", "45 minutes is over the 20-minute limit"),
+    ({"steps": ["Lay the egg on the bread.", "Grill for 5 minutes."]}, "ingredients", "step 1 uses bread"),
+    ({"ingredients": [{"name": "eggs", "quantity": ");{"}]}, "ingredients", "');{' is not a quantity"),
+    ({"steps": ["Mix everything and serve."]}, "steps", "at least 2 steps"),
+    ({"steps": ["Add feta, feta, feta and feta to the feta.", "Serve it warm."]}, "steps", "repeats 'feta'"),
+    ({"steps": ["Fry the bacon, then add the eggs.", "Serve it warm."]}, "diet", "step 1 uses bacon"),
+])
+def test_each_check_catches_its_violation(change, check, needle):
+    report = check_recipe(as_recipe(recipe(**change)), OMELETTE)
+    assert any(needle in failure for failure in report.failures[check]), report.failures
+    assert not report.passed
+
+
+def test_only_pantry_staples_need_not_be_in_the_fridge():
+    data = recipe(ingredients=recipe()["ingredients"] + [{"name": "salt and black pepper", "quantity": "1 pinch"},
+                                                         {"name": "butter", "quantity": "1 tbsp"}])
+    failures = check_recipe(as_recipe(data), OMELETTE).failures["ingredients"]
+    assert failures == ["'butter' is not in the fridge and is not a pantry staple; remove it"]
+
+
+def test_a_recipe_must_use_something_from_the_fridge():
+    data = recipe(ingredients=[{"name": "flour", "quantity": "200 g"}, {"name": "water", "quantity": "1 cup"}])
+    assert any("at least one fridge item" in f for f in check_recipe(as_recipe(data), OMELETTE).listed())
+
+
+@pytest.mark.parametrize("diet, name, allowed", [
+    ("vegan", "peanut butter", True), ("vegan", "butter", False), ("vegan", "eggplant", True),
+    ("gluten-free", "rice noodles", True), ("gluten-free", "noodles", False), ("gluten-free", "soy sauce", False),
+    ("vegetarian", "feta cheese", True), ("vegetarian", "fish sauce", False),
+])
+def test_diet_words_and_their_exemptions(diet, name, allowed):
+    request = RecipeRequest.create(f"{name}, rice", diet)
+    data = recipe(ingredients=[{"name": name, "quantity": "1"}], steps=["Cook the rice.", "Serve it warm."])
+    assert (check_recipe(as_recipe(data), request).failures["diet"] == []) is allowed
+
+
+def test_the_kind_of_a_fridge_item_counts_as_that_item():
+    data = recipe(ingredients=[{"name": "crumbled cheese", "quantity": "50 g"}, {"name": "eggs", "quantity": "2"}])
+    assert check_recipe(as_recipe(data), OMELETTE).failures["ingredients"] == []
+
+
+def test_fridge_items_split_on_commas_and_and():
+    assert fridge_items("eggs, spinach and half an onion; 2 cans of beans") == [
+        "eggs", "spinach", "half an onion", "2 cans of beans"]
+
+
+# -- bad input ----------------------------------------------------------------------------------------
+@pytest.mark.parametrize("arguments, needle", [
+    (("   ",), "empty"), (("x" * 4001,), "limit is 4000"), (("eggs", "keto"), "unknown diet 'keto'"),
+    (("eggs", "none", 0), "--max-minutes must be from 1"), (("eggs", "none", -5), "--max-minutes"),
+    (("eggs", "none", None, 0), "--servings"), (("eggs", "none", "soon"), "whole number"),
+])
+def test_bad_requests_are_one_line_usage_errors(arguments, needle):
+    with pytest.raises(UsageError, match=None) as caught:
+        RecipeRequest.create(*arguments)
+    assert needle in str(caught.value) and "\n" not in str(caught.value)
+
+
+def test_nothing_edible_is_refused_before_asking_the_model(fake):
+    request = RecipeRequest.create("batteries, shampoo, a phone charger")
+    with pytest.raises(UsageError, match="cannot make a recipe from this"):
+        structured(fake, request)
+    assert fake.requests == []
+    assert check_edible(OMELETTE) == ["eggs", "spinach", "feta", "half an onion"]
+
+
+# -- the repair loop ----------------------------------------------------------------------------------
+def test_repair_sends_the_failed_checks_back_and_accepts_the_fix(fake):
+    bad = recipe(ingredients=[{"name": "eggs", "quantity": "4"}, {"name": "bacon", "quantity": "3 slices"}])
+    fake.queue(parsed=bad).queue(parsed=recipe())
+    result = structured(fake, OMELETTE)
+    assert len(result.attempts) == 2 and result.report.passed
+    assert result.recipe.title == "Spinach and Feta Omelette"
+    repair = fake.requests[1].messages
+    assert repair[-2]["role"] == "assistant" and "bacon" in repair[-2]["content"]
+    for failure in result.attempts[0].report.listed():
+        assert failure in repair[-1]["content"]
+    assert fake.requests[1].schema is Recipe
+
+
+def test_repair_stops_after_the_bound_and_returns_the_best_attempt(fake):
+    worst = recipe(ingredients=[{"name": "ham", "quantity": "2"}], total_minutes=90)
+    better = recipe(total_minutes=30)  # only the time fails
+    fake.queue(parsed=worst).queue(parsed=better).queue(parsed=worst)
+    result = structured(fake, OMELETTE, max_repairs=2)
+    assert len(fake.requests) == 3 and len(result.attempts) == 3
+    assert result.recipe.total_minutes == 30
+    assert result.report.listed() == ["total time 30 minutes is over the 20-minute limit; make it quicker"]
+
+
+def test_a_reply_cut_off_at_max_tokens_is_an_attempt_without_a_recipe(fake):
+    from tailor.errors import SchemaError
+
+    fake.queue(error=SchemaError("the model did not finish the JSON within max_tokens=448"))
+    result = structured(fake, OMELETTE)
+    assert result.recipe is None and len(fake.requests) == 1
+    assert "max_tokens" in result.report.listed()[0]
+
+
+# -- prompts and free text ----------------------------------------------------------------------------
+def test_few_shot_is_zero_shot_after_worked_examples():
+    few, zero = few_shot_messages(OMELETTE), zero_shot_messages(OMELETTE)
+    assert few[-1] == zero[-1] and len(few) == 2 * len(load_examples()) + 1
+    assert [m["role"] for m in few[:2]] == ["user", "assistant"]
+    assert "Ingredients:" in few[1]["content"] and "vegetarian" in zero[-1]["content"]
+
+
+def test_the_worked_examples_pass_their_own_checks():
+    for request, example in load_examples():
+        assert check_recipe(example, request).passed, (request, check_recipe(example, request).failures)
+
+
+def test_free_text_is_parsed_back_into_a_recipe(fake):
+    text = ("## Spinach Omelette\n\n**Ingredients:**\n* 4 eggs\n* 100 g spinach\n* 1/2 onion, chopped\n\n"
+            "**Instructions:**\n1. Chop the onion.\n2. Cook the spinach and onion.\n3. Add the eggs.\n\n"
+            "Total time: 15 minutes")
+    parsed = parse_recipe(text)
+    assert parsed.title == "Spinach Omelette" and parsed.total_minutes == 15
+    assert [(i.quantity, i.name) for i in parsed.ingredients][:2] == [("4", "eggs"), ("100 g", "spinach")]
+    assert parsed.steps[-1] == "Add the eggs."
+    fake.queue(text=text.replace("Total time: 15 minutes", ""))
+    result = zero_shot(fake, OMELETTE)
+    assert result.recipe is not None and result.report.failures["time"] == ["state the total time in minutes"]
+
+
+def test_text_without_steps_is_not_a_usable_recipe(fake):
+    fake.queue(text="Sure! Spinach and eggs make a lovely omelette. Enjoy your meal.")
+    result = few_shot(fake, OMELETTE)
+    assert result.recipe is None and not result.report.adheres
+    assert recipe_text(as_recipe(recipe()), OMELETTE).count("(from the fridge)") == 4
+
+
+# -- evaluation ---------------------------------------------------------------------------------------
+def test_evaluation_measures_each_technique_against_the_baseline(fake, tmp_path):
+    scenarios = load_scenarios(limit=2)
+    assert len(load_scenarios()) >= 30 and [s[0] for s in scenarios] == ["f01", "f02"]
+    rice = recipe(title="Chicken Rice", ingredients=[{"name": "chicken breast", "quantity": "200 g"},
+                                                     {"name": "rice", "quantity": "1 cup"}], total_minutes=25,
+                  steps=["Boil the rice for 15 minutes.", "Fry the chicken breast in oil, then serve on the rice."])
+    fake.queue(text="no recipe here").queue(text="nor here")                       # zero-shot: both unusable
+    fake.queue(text=recipe_text(as_recipe(recipe()))).queue(text="still nothing")  # few-shot: one of two
+    fake.queue(parsed=recipe(total_minutes=40)).queue(parsed=rice)                 # structured: one needs repair
+    fake.queue(parsed=recipe())
+    report = evaluate(fake, limit=2)
+    zero, few, best = (report["techniques"][t] for t in ("zero-shot", "few-shot", "structured"))
+    assert (zero["parse_rate"], few["parse_rate"], few["constraint_adherence"]) == (0.0, 0.5, 0.5)
+    assert best["constraint_adherence"] == 1.0 and best["first_attempt_adherence"] == 0.5
+    assert best["mean_attempts"] == 1.5 and report["n_items"] == 2
+    assert report["quality"] == {"metric": "constraint_adherence", "method": "structured", "value": 1.0,
+                                 "baseline_value": 0.0}
+    path = write_report(report, tmp_path / "eval" / "prompting.json")
+    assert json.loads(path.read_text())["techniques"]["structured"]["n"] == 2
+    assert [p.name for p in path.parent.iterdir()] == ["prompting.json"]  # no temp file left behind
+
+
+# -- command line -------------------------------------------------------------------------------------
+def run_cli(argv, fake, monkeypatch, capsys):
+    import tailor.cliutil
+    from tailor.cli import main
+
+    monkeypatch.setattr(tailor.cliutil, "backend_from_args", lambda args, **_: fake)
+    code = main(argv)
+    return code, *capsys.readouterr()
+
+
+@pytest.mark.parametrize("argv, needle", [
+    (["recipe", "  "], "ingredient list is empty"), (["recipe", "eggs", "--diet", "paleo"], "unknown diet"),
+    (["recipe", "eggs", "--max-minutes", "-3"], "--max-minutes"), (["recipe", "eggs", "--servings", "0"], "--servings"),
+    (["recipe", "eggs", "--technique", "magic"], "unknown technique"),
+    (["recipe", "soap, batteries"], "cannot make a recipe from this"),
+])
+def test_cli_bad_input_exits_2_with_one_line(argv, needle, fake, monkeypatch, capsys):
+    code, out, err = run_cli(argv, fake, monkeypatch, capsys)
+    assert code == 2 and needle in err and err.count("\n") == 1 and fake.requests == []
+
+
+def test_cli_prints_the_checked_recipe_as_json(fake, monkeypatch, capsys):
+    fake.queue(parsed=recipe())
+    argv = ["recipe", "eggs, spinach, feta, half an onion", "--diet", "vegetarian", "--max-minutes", "20", "--json"]
+    code, out, err = run_cli(argv, fake, monkeypatch, capsys)
+    shown = json.loads(out)
+    assert code == 0 and shown["checks"]["passed"] and shown["recipe"]["total_minutes"] == 15
+    assert shown["request"]["diet"] == "vegetarian" and "1 calls" in err
+
+
+def test_cli_streams_free_text_then_checks_it(fake, monkeypatch, capsys):
+    fake.queue(text=recipe_text(as_recipe(recipe(total_minutes=35))))
+    code, out, _ = run_cli(["recipe", "eggs, spinach, feta, onion", "--technique", "few-shot", "--max-minutes",
+                            "20"], fake, monkeypatch, capsys)
+    assert code == 0 and out.startswith("Spinach and Feta Omelette") and "35 minutes is over" in out
+
+
+def test_the_command_line_module_stays_light():
+    code = "import sys, prompting.cli, prompting; print(sorted({'torch', 'transformers'} & set(sys.modules)))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+
+
+# -- the real model -----------------------------------------------------------------------------------
+@pytest.mark.slow
+def test_real_model_gives_a_valid_recipe_or_names_what_failed(local_backend):
+    request = RecipeRequest.create("eggs, tomatoes, cheese", max_minutes=30)
+    result = structured(local_backend, request, max_repairs=1)
+    assert result.recipe is not None
+    Recipe.model_validate(result.recipe.model_dump())  # within the schema's bounds
+    assert result.report.failures == check_recipe(result.recipe, request).failures
+    names = [item.name for item in result.recipe.ingredients]
+    for failure in result.report.listed():  # every failure points at something in this recipe
+        assert (any(f"'{name}'" in failure for name in names) or "step" in failure
+                or str(result.recipe.total_minutes) in failure or "fridge item" in failure), failure
+
+
+def test_the_cli_defaults_match_the_library():
+    import prompting.cli as cli
+    import prompting.evaluate as evaluation
+    import prompting.techniques as techniques
+
+    assert cli.DEFAULT_MAX_REPAIRS == techniques.MAX_REPAIRS and cli.DEFAULT_GROUP == evaluation.GROUP
+    assert cli.TECHNIQUE_NAMES == techniques.TECHNIQUES

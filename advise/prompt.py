@@ -71,6 +71,9 @@ def predict(backend, ideas: list[str], examples: list[Idea], batch_size: int = 8
 
 
 def _as_prediction(result) -> dict:
+    if result.parsed is None:  # the reply did not validate (cut off at max_tokens): no recommendation
+        return {"primary": "none", "supporting": "none", "confidence": None, "reason": result.error or "",
+                "latency_s": result.latency_s, "model": result.model, "backend": result.backend}
     choice: MethodChoice = result.parsed
     supporting = choice.supporting if choice.supporting != choice.primary else "none"
     # A generated label carries no calibrated probability, so no confidence number is claimed.

@@ -47,4 +47,5 @@ def classify_rows(backend, X: np.ndarray, columns: list[str], labels: list[str],
     schema = label_schema(labels)
     conversations = [messages_for(task, labels, columns, row) for row in X]
     results = backend.chat_batch(conversations, max_tokens=MAX_TOKENS, schema=schema)
-    return [result.parsed.label for result in results], results
+    # an item whose reply did not validate (cut off at max_tokens) counts as no answer: always wrong
+    return [result.parsed.label if result.parsed else "(no answer)" for result in results], results

@@ -51,19 +51,10 @@ def batch(backend, conversations: list, label: str, group_size: int = GROUP, **o
     outcomes = []
     for start in range(0, len(conversations), group_size):
         group = conversations[start:start + group_size]
-        try:
-            outcomes += backend.chat_batch(group, **options)
-        except SchemaError:  # one reply in the group was cut off: redo the group one by one
-            outcomes += [_one(backend, messages, options) for messages in group]
+        # chat_batch marks a reply that does not validate with .error instead of raising
+        outcomes += [SchemaError(r.error) if r.error else r for r in backend.chat_batch(group, **options)]
         print(f"  {label}: {len(outcomes)}/{len(conversations)}", file=sys.stderr, flush=True)
     return outcomes
-
-
-def _one(backend, messages, options):
-    try:
-        return backend.chat(messages, **options)
-    except SchemaError as error:
-        return error
 
 
 def run_free_text(backend, requests: list[RecipeRequest], technique: str, group_size: int = GROUP):

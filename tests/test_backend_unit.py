@@ -153,3 +153,11 @@ def test_cost_uses_the_price_table_for_hosted_models(fake):
     result.model = "some-unlisted-model"
     assert cost_of(result).usd is None
     assert projected_usd(2_000_000, 0) == pytest.approx(2 * PRICES["gpt-4o-mini"][0])
+
+
+def test_batch_marks_an_invalid_item_instead_of_failing_the_batch(fake):
+    fake.queue(parsed={"name": "Oslo", "population": 700000})
+    fake.queue(parsed={"name": "Oslo", "population": "many"})
+    first, second = fake.chat_batch(["a city", "another city"], schema=City, batch_size=2)
+    assert first.parsed == City(name="Oslo", population=700000) and first.error is None
+    assert second.parsed is None and "population" in second.error

@@ -67,6 +67,7 @@ class ChatResult:
     tool_calls: list[ToolCall] = field(default_factory=list)
     parsed: Any = None  # the schema's instance when a schema was asked for
     finish_reason: str = "stop"
+    error: str | None = None  # chat_batch only: why this item's reply did not validate (chat() raises)
 
     def cost(self):
         """USD for hosted models from the price table; 0 USD and the measured seconds on the local model."""
@@ -128,8 +129,20 @@ class Backend(ABC):
                 yield piece
 
     def chat_batch(self, conversations: Sequence, **options) -> list[ChatResult]:
-        """One reply per conversation. Backends that can batch (local) override this."""
-        return [self.chat(messages, **options) for messages in conversations]
+        """One reply per conversation; an item whose reply does not validate gets `.error` instead of raising.
+
+        Backends that can batch (local) override this with one generate call per batch.
+        """
+        options.pop("batch_size", None)
+        return [self._batch_chat(messages, options) for messages in conversations]
+
+    def _batch_chat(self, messages, options) -> ChatResult:
+        try:
+            return self.chat(messages, **options)
+        except SchemaError as error:
+            usage = getattr(error, "usage", None) or Usage()
+            return ChatResult(text="", usage=usage, latency_s=0.0, model=self.model, backend=self.name,
+                              finish_reason="length" if "max_tokens" in str(error) else "stop", error=str(error))
 
     def close(self) -> None:
         """Release what the backend holds (connections, threads). Models stay cached in-process."""

@@ -19,7 +19,7 @@ from pathlib import Path
 from tailor.backends.base import Backend, ChatRequest, Completion, ToolCall, Usage, check_max_tokens
 from tailor.backends.structured import describe_tools, json_schema_of, parse_tool_reply, tool_reply_schema
 from tailor.config import setting
-from tailor.errors import ModelNotFoundError, UsageError
+from tailor.errors import ModelNotFoundError, SchemaError, UsageError
 from tailor.models import resolve_model
 
 DEFAULT_BATCH_SIZE = 8
@@ -158,8 +158,19 @@ class LocalBackend(Backend):
             outputs = self._run_generate(prompts, chunk)
             share = (time.perf_counter() - began) / len(chunk)
             for request, prompt, ids in zip(chunk, prompts, outputs, strict=True):
-                results.append(self._result(request, self._completion(request, prompt, ids), share))
+                results.append(self._batch_item(request, self._completion(request, prompt, ids), share))
         return results
+
+    def _batch_item(self, request: ChatRequest, completion: Completion, latency_s: float):
+        """One item's result; a reply that does not validate is marked, not raised, so the batch survives."""
+        from tailor.backends.base import ChatResult
+
+        try:
+            return self._result(request, completion, latency_s)
+        except SchemaError as error:
+            return ChatResult(text=completion.text, usage=completion.usage, latency_s=latency_s,
+                              model=completion.model, backend=self.name, finish_reason=completion.finish_reason,
+                              error=str(error))
 
     def _run_generate(self, prompts: list[list[int]], requests: list[ChatRequest], streamer=None):
         """One `generate` call over left-padded prompts; returns each item's new token ids."""

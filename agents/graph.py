@@ -12,6 +12,7 @@ conversation resumes by thread id after the process restarts. A recursion limit 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 import time
@@ -35,10 +36,9 @@ def calls_of(message: dict) -> list[tuple[str, str, dict]]:
     found = []
     for call in message.get("tool_calls") or []:
         arguments = call["function"]["arguments"]
-        try:
+        # bad JSON stays text: run_tool answers the model that it is not a JSON object
+        with contextlib.suppress(json.JSONDecodeError):
             arguments = json.loads(arguments) if isinstance(arguments, str) else arguments
-        except json.JSONDecodeError:
-            pass  # left as text: run_tool answers that it is not a JSON object
         found.append((call["id"], call["function"]["name"], arguments))
     return found
 

@@ -40,7 +40,7 @@ def add_commands(subparsers, common) -> None:
 
 def add_train_options(parser) -> None:
     """The tutor's training options (finetuning/'s TrainConfig fields); unset ones keep its defaults."""
-    from finetuning.cli import positive_float
+    from tailor.cliutil import positive_float
 
     parser.add_argument("--epochs", type=positive_float, default=None, help="passes over the data (default 1)")
     parser.add_argument("--rank", type=positive_int, default=None, help="LoRA rank r")

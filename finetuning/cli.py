@@ -5,23 +5,12 @@ Light on purpose: torch, transformers and peft are imported inside the command f
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
-from tailor.cliutil import positive_int
+from tailor.cliutil import positive_float, positive_int
 
 DEFAULT_TRAIN = "finetuning/tutor_train.jsonl"  # under data_dir()
-
-
-def positive_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"must be greater than 0, got {value}")
-    return value
 
 
 def add_commands(subparsers, common) -> None:

@@ -40,6 +40,16 @@ def positive_int(text: str) -> int:
     return value
 
 
+def positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"must be greater than 0, got {value}")
+    return value
+
+
 def read_prompt(text: str, what: str = "prompt", limit: int = 4000) -> str:
     """A non-empty, bounded text from the command line ('-' reads standard input)."""
     if text == "-":

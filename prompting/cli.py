@@ -18,7 +18,7 @@ TECHNIQUE_NAMES = ("zero-shot", "few-shot", "structured")
 DIET_NAMES = ("none", "vegetarian", "vegan", "gluten-free")
 # Kept here so `tailor --help` need not import the package; a unit test ties them to their sources.
 DEFAULT_MAX_REPAIRS = 2  # techniques.MAX_REPAIRS
-DEFAULT_GROUP = 1  # evaluate.GROUP
+DEFAULT_GROUP = 8  # evaluate.GROUP
 
 
 def add_commands(subparsers, common) -> None:

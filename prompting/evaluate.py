@@ -34,9 +34,10 @@ from tailor.config import data_dir
 from tailor.errors import SchemaError, UsageError
 
 SCENARIOS_FILE = "prompting/fridges.jsonl"
-# Conversations per chat_batch call. 1 by default: on this 2-core machine a left-padded batch of 3 took
-# 135-184 s for 20 new tokens each, against about 5 s for one conversation alone (measured 2026-11-28).
-GROUP = 1
+# Conversations per chat_batch call. On an idle 2-core machine a batch of 8 generates 5x the tokens per
+# second of one-by-one calls (bench/generation.py, 2026-11-28); on a machine busy with other jobs, batches
+# suffer more than single calls from the contention, and --group 1 can be faster.
+GROUP = 8
 
 
 def load_scenarios(limit: int | None = None) -> list[tuple[str, RecipeRequest]]:

@@ -5,7 +5,7 @@ evaluation measures what the technique adds, not what one prompt forgot to say:
 
     zero-shot    one plain instruction
     few-shot     the same instruction, after worked examples as earlier turns of the conversation
-    structured   a system prompt with rules and one example in JSON; the schema constrains the reply;
+    structured   a system prompt with rules (no example: a small model copies it); the schema constrains the reply;
                  repair turns quote the failed checks back to the model
 """
 
@@ -72,14 +72,13 @@ SYSTEM = """You are a careful home cook. Reply with one short recipe as JSON.
 Rules:
 - Use only the fridge items and the pantry staples; every ingredient name is one food.
 - Follow the diet and the time limit.
-- Write 2 to 4 steps, each one short sentence.
-Example: {example}"""
+- Write 2 to 4 steps, each one short sentence."""
 
 
 def structured_messages(request: RecipeRequest) -> list[dict]:
-    # One example shows the JSON shape; its foods differ from the request so copying them fails the checks.
-    _, example = load_examples()[0]
-    return [{"role": "system", "content": SYSTEM.format(example=example.model_dump_json())},
+    # No worked example: the 135M model copied its foods into every answer (measured); the grammar and the
+    # schema in the system message already give the JSON shape.
+    return [{"role": "system", "content": SYSTEM},
             {"role": "user", "content": constraints(request)}]
 
 

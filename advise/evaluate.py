@@ -24,7 +24,7 @@ from advise.advisor import WAYS, Advisor, eval_path
 from advise.gate import looks_like_app
 from advise.methods import METHODS
 from tailor.cliutil import backend_options, positive_int
-from tailor.errors import TailorError, UsageError
+from tailor.errors import UsageError
 
 
 def confusion(truth: list[str], predicted: list[str]) -> list[list[int]]:
@@ -156,19 +156,18 @@ def main(argv=None) -> int:
     parser.add_argument("--ways", default=",".join(WAYS), help=f"comma-separated subset of {','.join(WAYS)}")
     parser.add_argument("--limit", type=positive_int, default=None,
                         help="score only N held-out ideas, taken in turn from each method")
-    args = parser.parse_args(argv)
-    from tailor.cliutil import backend_from_args
-    from tailor.config import quiet_libraries
+    from tailor.cliutil import run_command
 
-    quiet_libraries()
-    try:
-        ways = [w.strip() for w in args.ways.split(",") if w.strip()]
-        advisor = Advisor(backend_factory=lambda: backend_from_args(args))
-        report = evaluate(advisor, ways, args.limit)
-        write_json(report, eval_path())
-    except TailorError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return error.exit_code
+    return run_command(run, parser.parse_args(argv))
+
+
+def run(args) -> int:
+    from tailor.cliutil import backend_from_args
+
+    ways = [w.strip() for w in args.ways.split(",") if w.strip()]
+    advisor = Advisor(backend_factory=lambda: backend_from_args(args))
+    report = evaluate(advisor, ways, args.limit)
+    write_json(report, eval_path())
     print(format_report(report))
     print(f"wrote {eval_path()}")
     return 0

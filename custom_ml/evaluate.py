@@ -134,9 +134,7 @@ def print_report(report: dict) -> None:
 
 
 def main(argv=None) -> int:
-    from tailor.cliutil import backend_from_args, backend_options, positive_int
-    from tailor.config import quiet_libraries
-    from tailor.errors import TailorError
+    from tailor.cliutil import backend_options, positive_int, run_command
 
     parser = argparse.ArgumentParser(prog="python -m custom_ml.evaluate", parents=[backend_options()],
                                      description="The classifier vs its baseline (and vs an LLM with --llm).")
@@ -144,13 +142,13 @@ def main(argv=None) -> int:
     parser.add_argument("--limit", type=positive_int, default=None,
                         help="LLM rows, a stratified subset of the 143 test rows (default: all; the local "
                              "model takes seconds per row)")
-    args = parser.parse_args(argv)
-    quiet_libraries()
-    try:
-        report = evaluate(backend_from_args(args) if args.llm else None, args.limit)
-    except TailorError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return error.exit_code
+    return run_command(run, parser.parse_args(argv))
+
+
+def run(args) -> int:
+    from tailor.cliutil import backend_from_args
+
+    report = evaluate(backend_from_args(args) if args.llm else None, args.limit)
     print_report(report)
     print(f"\nwritten: {write_report(report)}")
     return 0

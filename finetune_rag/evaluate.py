@@ -159,16 +159,13 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv=None) -> int:
-    from tailor.config import quiet_libraries
-    from tailor.errors import TailorError
+    from tailor.cliutil import run_command
 
-    quiet_libraries()
-    args = parser().parse_args(argv)
-    try:
-        document = evaluate(args)
-    except TailorError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return error.exit_code
+    return run_command(run, parser().parse_args(argv))
+
+
+def run(args) -> int:
+    document = evaluate(args)
     print_table(document)
     print_examples(document)
     print(f"\n{document['finding']['summary']}")

@@ -136,20 +136,12 @@ def run_from_args(args) -> int:
 
 
 def main(argv=None) -> int:
-    from tailor.cliutil import backend_options
-    from tailor.config import quiet_libraries
-    from tailor.errors import TailorError
+    from tailor.cliutil import backend_options, run_command
 
     parser = argparse.ArgumentParser(prog="python -m finetuning.evaluate", parents=[backend_options()],
                                      description=__doc__.splitlines()[0])
     add_arguments(parser)
-    args = parser.parse_args(argv)
-    quiet_libraries()
-    try:
-        return run_from_args(args)
-    except TailorError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return error.exit_code
+    return run_command(run_from_args, parser.parse_args(argv))
 
 
 if __name__ == "__main__":

@@ -126,16 +126,9 @@ def run_evaluation(args) -> int:
 
 
 def main(argv=None) -> int:
-    from tailor.config import quiet_libraries
-    from tailor.errors import TailorError
+    from tailor.cliutil import run_command
 
-    quiet_libraries()
-    args = build_parser().parse_args(argv)
-    try:
-        return run_evaluation(args)
-    except TailorError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return error.exit_code
+    return run_command(run_evaluation, build_parser().parse_args(argv))
 
 
 if __name__ == "__main__":

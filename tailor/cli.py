@@ -12,8 +12,7 @@ import importlib.util
 import sys
 
 from tailor import __version__
-from tailor.cliutil import backend_options
-from tailor.errors import TailorError
+from tailor.cliutil import backend_options, run_command
 
 DEMO_COMMAND_MODULES = ["prompting.cli", "finetuning.cli", "rag.cli", "finetune_rag.cli", "agents.cli",
                         "custom_ml.cli", "compare.cli", "advise.cli"]
@@ -70,17 +69,7 @@ def main(argv=None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 0
-    from tailor.config import quiet_libraries
-
-    quiet_libraries()
-    try:
-        return args.func(args) or 0
-    except TailorError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return error.exit_code
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 130
+    return run_command(args.func, args)
 
 
 if __name__ == "__main__":

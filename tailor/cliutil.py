@@ -24,6 +24,23 @@ def backend_options() -> argparse.ArgumentParser:
     return parent
 
 
+def run_command(function, args) -> int:
+    """Run a command function the way every entry point does: libraries offline and quiet, and a user's
+    error printed as one line with exit code 2 instead of a traceback."""
+    from tailor.config import quiet_libraries
+    from tailor.errors import TailorError
+
+    quiet_libraries()
+    try:
+        return function(args) or 0
+    except TailorError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return error.exit_code
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
 def backend_from_args(args, **overrides):
     from tailor.backends import get_backend
 

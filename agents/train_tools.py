@@ -16,8 +16,8 @@ from tailor.config import runs_dir
 RANK = 16  # the settings measured for slot filling on the 135M model (see FACTS in the README)
 LR = 1e-3
 EPOCHS = 2.0
-MAX_LENGTH = 1024  # the system prompt with the tool note is ~530 tokens; a conversation adds up to ~400
-BATCH_SIZE = 2  # long records: 8 x 1024 tokens of 49k-vocabulary logits does not fit beside other jobs
+MAX_LENGTH = 1024  # the system prompt with the tool note is ~390 tokens; a conversation ~590 on average, <1000
+BATCH_SIZE = 4  # conversations grouped by length, so a batch pads little
 TARGET_MODULES = ("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj")
 
 
@@ -33,7 +33,8 @@ def train_from_args(args) -> int:
 
     config = TrainConfig(data=path, name=ADAPTER_RUN_NAME, base=args.model, rank=RANK, lr=LR,
                          epochs=args.epochs or EPOCHS, max_steps=args.max_steps, max_length=MAX_LENGTH,
-                         batch_size=BATCH_SIZE, target_modules=TARGET_MODULES)
+                         batch_size=BATCH_SIZE, target_modules=TARGET_MODULES,
+                         group_by_length=True)
     print(f"training the tool-calling adapter (rank {RANK}, {config.epochs:g} epochs"
           f"{f', at most {args.max_steps} steps' if args.max_steps else ''}) ...", file=sys.stderr)
     run = train(config)

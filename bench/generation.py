@@ -5,7 +5,10 @@
 2. Single stream: tokens/s and time to first token of each variant against plain float32 `generate`
    (target for the best variant: 1.5x). int8 changes the numerics; the bench reports how many greedy
    answers stay identical to float32.
-3. llama.cpp on the same GGUF, when llama-cpp-python is installed (`make bench-full`); skipped otherwise.
+3. Prompt prefix reuse: an agent's turns (the same ~390-token system prompt and tool list, then a
+   growing conversation) with the local backend's prompt cache on against off; same greedy replies.
+4. llama.cpp on the same GGUF, when llama-cpp-python is installed (`make bench-full`); skipped otherwise.
+   Printed as tailor/llama.cpp ratios for the single stream and for the best batched throughput.
 
 Run: `python bench/generation.py [--quick]`. Read the ratios: absolute numbers move with machine load.
 """
@@ -29,13 +32,15 @@ def prompts(count: int) -> list[list[dict]]:
             for i in range(count)]
 
 
-def batched_vs_sequential(backend, count: int, new_tokens: int, sizes) -> None:
+def batched_vs_sequential(backend, count: int, new_tokens: int, sizes) -> float:
+    """Print the batched rows; return the best batched tokens/s."""
     conversations = prompts(count)
     started = time.perf_counter()
     sequential = [backend.chat(c, max_tokens=new_tokens) for c in conversations]
     base_rate = sum(r.usage.completion_tokens for r in sequential) / (time.perf_counter() - started)
     print(f"\n1. batched vs sequential ({count} prompts, up to {new_tokens} new tokens each)")
     print(f"   sequential          {base_rate:7.1f} tokens/s   1.00x")
+    best = base_rate
     for size in sizes:
         started = time.perf_counter()
         results = backend.chat_batch(conversations, max_tokens=new_tokens, batch_size=size)
@@ -43,17 +48,24 @@ def batched_vs_sequential(backend, count: int, new_tokens: int, sizes) -> None:
         same = sum(a.text == b.text for a, b in zip(results, sequential, strict=True))
         print(f"   batch {size:<3}           {rate:7.1f} tokens/s   {rate / base_rate:4.2f}x   "
               f"({same}/{count} answers identical to sequential)")
+        best = max(best, rate)
+    return best
 
 
-def single_stream(new_tokens: int) -> None:
+def single_stream(new_tokens: int) -> float:
+    """Print the single-stream rows; return tailor chat's float32 tokens/s."""
     from tailor.backends.local import LocalBackend
 
     conversation = prompts(1)[0]
-    plain = LocalBackend()
+    plain = LocalBackend(prompt_cache=False)
     baseline = _plain_generate_rate(plain, conversation, new_tokens)
     print(f"\n2. single stream ({new_tokens} new tokens)")
     print(f"   plain float32 generate     {baseline:6.1f} tokens/s   1.00x")
-    variants = [("tailor chat, float32", plain), ("tailor chat, int8 dynamic", LocalBackend(quantize="int8"))]
+    static = _plain_generate_rate(plain, conversation, new_tokens, cache_implementation="static")
+    print(f"   generate, static KV cache  {static:6.1f} tokens/s   {static / baseline:4.2f}x   (no torch.compile)")
+    tailor_rate = baseline
+    variants = [("tailor chat, float32", plain),
+                ("tailor chat, int8 dynamic", LocalBackend(quantize="int8", prompt_cache=False))]
     for label, backend in variants:
         backend.chat(conversation, max_tokens=4)
         first = _time_to_first_token(backend, conversation)
@@ -62,18 +74,60 @@ def single_stream(new_tokens: int) -> None:
         same = result.text == plain.chat(conversation, max_tokens=new_tokens).text
         print(f"   {label:<26} {rate:6.1f} tokens/s   {rate / baseline:4.2f}x   first token {first:5.2f} s   "
               f"greedy text {'identical' if same else 'DIFFERENT'} to float32")
+        if backend is plain:
+            tailor_rate = rate
+    return tailor_rate
 
 
-def _plain_generate_rate(backend, conversation, new_tokens: int) -> float:
+def prefix_reuse(new_tokens: int) -> None:
+    """The agent's prompts: one system prompt and tool list, user turns that differ, a conversation that grows."""
+    import datetime as dt
+    import tempfile
+    from pathlib import Path
+
+    from agents import db
+    from agents.prompts import system_prompt
+    from agents.schemas import build_tools
+    from tailor.backends.local import LocalBackend
+
+    with tempfile.TemporaryDirectory() as folder:
+        db.reset(Path(folder) / "bench.db")
+        conn = db.connect(Path(folder) / "bench.db")
+        tools = build_tools(conn)
+        conn.close()
+    system = {"role": "system", "content": system_prompt("sam", dt.date(2027, 3, 1))}
+    asks = ["Any good thai restaurants?", "What bookings do I have?", "Is Casa Lupo free tomorrow at 19:00?",
+            "Book Harbour Grill for 2 on friday at 20:00.", "Cancel booking 3.", "Find a vegan place in Old Town."]
+    turns = [[system, {"role": "user", "content": a}] for a in asks]
+    timings = {}
+    replies = {}
+    for label, on in (("cache off", False), ("cache on", True)):
+        backend = LocalBackend(prompt_cache=on)
+        backend.chat([{"role": "user", "content": "hi"}], max_tokens=2)  # warm, and a different prefix
+        started = time.perf_counter()
+        replies[label] = [backend.chat(t, max_tokens=new_tokens, tools=tools).text for t in turns]
+        timings[label] = (time.perf_counter() - started) / len(turns)
+        if on:
+            hits, reused = backend.prompt_cache.hits, backend.prompt_cache.reused_tokens
+    same = sum(a == b for a, b in zip(replies["cache off"], replies["cache on"], strict=True))
+    print(f"\n3. prompt prefix reuse (the agent's system prompt and tools, {len(turns)} requests, "
+          f"up to {new_tokens} new tokens)")
+    print(f"   cache off            {timings['cache off']:6.2f} s a request   1.00x")
+    print(f"   cache on             {timings['cache on']:6.2f} s a request   "
+          f"{timings['cache off'] / timings['cache on']:4.2f}x   ({hits} hits, {reused / max(hits, 1):.0f} tokens "
+          f"reused a hit; {same}/{len(turns)} replies identical)")
+
+
+def _plain_generate_rate(backend, conversation, new_tokens: int, **options) -> float:
     import torch
 
     model, tokenizer = backend.model_and_tokenizer()
     inputs = tokenizer.apply_chat_template(conversation, add_generation_prompt=True, return_tensors="pt",
                                            return_dict=True)
-    model.generate(**inputs, max_new_tokens=4, do_sample=False)
+    model.generate(**inputs, max_new_tokens=4, do_sample=False, **options)
     started = time.perf_counter()
     with torch.inference_mode():
-        output = model.generate(**inputs, max_new_tokens=new_tokens, do_sample=False)
+        output = model.generate(**inputs, max_new_tokens=new_tokens, do_sample=False, **options)
     return (output.shape[1] - inputs["input_ids"].shape[1]) / (time.perf_counter() - started)
 
 
@@ -84,8 +138,8 @@ def _time_to_first_token(backend, conversation) -> float:
     return float("nan")
 
 
-def llama_cpp_row(new_tokens: int) -> None:
-    print("\n3. llama.cpp on the same GGUF")
+def llama_cpp_row(new_tokens: int, single: float, batched: float) -> None:
+    print("\n4. llama.cpp on the same GGUF")
     if importlib.util.find_spec("llama_cpp") is None:
         print("   skipped: llama-cpp-python is not installed (`make bench-full` installs it; it compiles ~5 min)")
         return
@@ -97,7 +151,8 @@ def llama_cpp_row(new_tokens: int) -> None:
     started = time.perf_counter()
     out = llm.create_chat_completion(prompts(1)[0], max_tokens=new_tokens, temperature=0)
     rate = out["usage"]["completion_tokens"] / (time.perf_counter() - started)
-    print(f"   llama.cpp single stream    {rate:6.1f} tokens/s (compare with section 2's float32 row)")
+    print(f"   llama.cpp single stream    {rate:6.1f} tokens/s")
+    print(f"   tailor / llama.cpp: single stream {single / rate:4.2f}x, best batched throughput {batched / rate:4.2f}x")
 
 
 def main() -> None:
@@ -109,9 +164,10 @@ def main() -> None:
     count, new_tokens = (8, 32) if args.quick else (16, 64)
     backend = LocalBackend()
     backend.chat(prompts(1)[0], max_tokens=4)  # load and warm up
-    batched_vs_sequential(backend, count, new_tokens, [4, 8] if args.quick else [1, 4, 8, 16])
-    single_stream(new_tokens * 2)
-    llama_cpp_row(new_tokens * 2)
+    batched = batched_vs_sequential(backend, count, new_tokens, [4, 8] if args.quick else [1, 4, 8, 16])
+    single = single_stream(new_tokens * 2)
+    prefix_reuse(new_tokens)
+    llama_cpp_row(new_tokens * 2, single, batched)
 
 
 if __name__ == "__main__":

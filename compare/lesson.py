@@ -12,7 +12,8 @@ from __future__ import annotations
 COLUMNS = [("complexity", "complexity"), ("data_compute", "data / compute"), ("price", "price"),
            ("customizability", "customizability"), ("effort", "implementation effort")]
 
-# Transcribed from the lesson's comparison table (1 = least, 5 = most). Edit here if your copy differs.
+# The lesson's comparison table as entered when this project was written (1 = least, 5 = most). No copy of
+# the lesson ships with the project to check them against: compare with your copy and edit here if it differs.
 RATINGS = {
     "prompting": {"complexity": 1, "data_compute": 1, "price": 1, "customizability": 2, "effort": 1},
     "finetuning": {"complexity": 3, "data_compute": 4, "price": 3, "customizability": 4, "effort": 3},

@@ -6,7 +6,7 @@ from compare import table
 
 INTRO = ("Every number below was measured by the demo's own evaluation (run or reused by `tailor compare`) "
          "beside its baseline; the lesson's ratings are shown beside the measurements, not derived "
-         "from them.")
+         "from them (entered by hand in compare/lesson.py; check them against your copy of the lesson).")
 NO_FOUR_WAY = "Not measured: the fine-tuning + RAG evaluation (finetune_rag.json) has no answers."
 
 

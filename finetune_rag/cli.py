@@ -50,6 +50,8 @@ def add_train_options(parser) -> None:
     parser.add_argument("--batch-size", type=positive_int, default=None, help="examples per step (default 4)")
     parser.add_argument("--data", default=None, help="a chat JSONL to train on (default: the RAFT-style set, "
                                                      "built fresh from the notes)")
+    parser.add_argument("--precision", choices=("auto", "bf16", "fp32"), default=None,
+                        help="auto (default): bfloat16 where the CPU has it natively, else fp32")
     parser.add_argument("--out", default=None, help="run folder (default runs/course/<timestamp>)")
     parser.add_argument("--resume", action="store_true", help="continue the last unfinished run")
     parser.add_argument("--base", default=None, help="base model folder (default: the bundled model)")
@@ -67,7 +69,7 @@ def run_train(args) -> int:
     from finetune_rag.pipeline import train_course
 
     options = {k: getattr(args, k) for k in ("epochs", "rank", "alpha", "lr", "max_steps", "batch_size",
-                                             "out", "resume", "base")}
+                                             "out", "resume", "base", "precision")}
     run = train_course(args.data, **options)
     print(f"grounded adapter saved in {run}; ask with: tailor course ask \"QUESTION\"")
     return 0

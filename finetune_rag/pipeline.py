@@ -36,6 +36,7 @@ def training_config(data: Path | None = None, **options):
     options.setdefault("epochs", EPOCHS)
     options.setdefault("batch_size", BATCH_SIZE)
     options.setdefault("max_length", MAX_LENGTH)
+    options.setdefault("group_by_length", True)  # records run 600 to 1,034 tokens: batch alike ones
     return TrainConfig(data=data, name=RUN_NAME, **options)
 
 

@@ -7,7 +7,7 @@ Only the context differs between the variants, never the wording, so a differenc
 from retrieval or from the adapter, not from the prompt. The grounded prompt is also exactly what the
 RAFT-style training set (raft.py) puts before each answer, so the grounded adapter trains on the prompt it
 will see. The passages and the question are laid out by rag/'s `build_prompt` (numbered, quoted, declared
-data and not instructions); only its system message, which has no tutor voice, is replaced by the tutor's.
+data and not instructions), with the tutor's system message in place of rag/'s, which has no tutor voice.
 """
 
 from __future__ import annotations
@@ -32,5 +32,4 @@ def grounded_messages(question: str, hits) -> list[dict]:
     """The prompt of the variants with retrieval: rag/'s numbered documents block and question, tutor rules."""
     from rag.answer import build_prompt
 
-    user = [m for m in build_prompt(question, hits) if m["role"] == "user"]
-    return [{"role": "system", "content": f"{TUTOR_SYSTEM} {GROUNDING}"}, *user]
+    return build_prompt(question, hits, system=f"{TUTOR_SYSTEM} {GROUNDING}")

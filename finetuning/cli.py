@@ -28,6 +28,8 @@ def add_commands(subparsers, common) -> None:
     train.add_argument("--lr", type=positive_float, default=defaults.LR, help="learning rate")
     train.add_argument("--max-steps", type=positive_int, default=None, help="stop after this many steps")
     train.add_argument("--batch-size", type=positive_int, default=defaults.BATCH_SIZE)
+    train.add_argument("--precision", choices=defaults.PRECISIONS, default="auto",
+                       help="auto: bfloat16 where the CPU has it natively (1.5x faster), else fp32")
     train.add_argument("--out", type=Path, default=None, help="run folder (default runs/tutor/<timestamp>)")
     train.add_argument("--resume", action="store_true", help="continue from the last checkpoint")
     train.add_argument("--merge", action="store_true", help="also write <run>/merged, a full model folder")
@@ -64,7 +66,8 @@ def cmd_train(args) -> int:
 
     config = TrainConfig(data=args.data or default_data(), base=args.base or args.model, epochs=args.epochs,
                          rank=args.rank, alpha=args.alpha, lr=args.lr, max_steps=args.max_steps,
-                         batch_size=args.batch_size, out=args.out, resume=args.resume)
+                         batch_size=args.batch_size, out=args.out, resume=args.resume,
+                         precision=args.precision)
     run = train(config)
     from finetuning.runs import read_card
 

@@ -17,8 +17,9 @@ import sys
 import time
 
 from prompting.metrics import summarize, table, write_report
+from prompting.narrow import narrowed_recipe
 from prompting.prompts import few_shot_messages, repair_message, structured_messages, zero_shot_messages
-from prompting.schema import Recipe, RecipeRequest
+from prompting.schema import RecipeRequest
 from prompting.techniques import (
     JSON_MAX_TOKENS,
     MAX_REPAIRS,
@@ -52,8 +53,10 @@ def batch(backend, conversations: list, label: str, group_size: int = GROUP, **o
     outcomes = []
     for start in range(0, len(conversations), group_size):
         group = conversations[start:start + group_size]
+        schema = options.get("schema")
+        chunk = {**options, "schema": schema[start:start + group_size]} if isinstance(schema, list) else options
         # chat_batch marks a reply that does not validate with .error instead of raising
-        outcomes += [SchemaError(r.error) if r.error else r for r in backend.chat_batch(group, **options)]
+        outcomes += [SchemaError(r.error) if r.error else r for r in backend.chat_batch(group, **chunk)]
         print(f"  {label}: {len(outcomes)}/{len(conversations)}", file=sys.stderr, flush=True)
     return outcomes
 
@@ -68,12 +71,13 @@ def run_free_text(backend, requests: list[RecipeRequest], technique: str, group_
 def run_structured(backend, requests: list[RecipeRequest], max_repairs: int, group_size: int = GROUP):
     """The repair loop of techniques.structured, run for all requests at once, round by round."""
     conversations = [structured_messages(r) for r in requests]
+    schemas = [narrowed_recipe(r) for r in requests]  # one per request: each row follows its own grammar
     attempts: list[list] = [[] for _ in requests]
     active = list(range(len(requests)))
     for round_number in range(max_repairs + 1):
         label = "structured" if round_number == 0 else f"structured repair {round_number}"
         outcomes = batch(backend, [conversations[i] for i in active], label, group_size,
-                         max_tokens=JSON_MAX_TOKENS, schema=Recipe) if active else []
+                         max_tokens=JSON_MAX_TOKENS, schema=[schemas[i] for i in active]) if active else []
         still = []
         for i, outcome in zip(active, outcomes, strict=True):
             attempt = (judge(None, requests[i], error=str(outcome)) if isinstance(outcome, Exception)

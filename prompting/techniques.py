@@ -2,8 +2,10 @@
 
     zero_shot(backend, request)      one plain instruction; the free-text reply is parsed
     few_shot(backend, request)       the same, after worked examples from data/prompting/examples.jsonl
-    structured(backend, request)     system prompt + `Recipe` schema (structured output), checks in code,
-                                     and a bounded repair loop that tells the model which check failed
+    structured(backend, request)     system prompt + the `Recipe` schema narrowed to the request (structured
+                                     output: only fridge items and staples as ingredient names, the time
+                                     limit as a bound), checks in code, and a bounded repair loop that tells
+                                     the model which check failed
 
 Every technique is judged by the same checks (checks.py), so their results can be set side by side.
 """
@@ -13,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from prompting.checks import CheckReport, check_edible, check_recipe
+from prompting.narrow import narrowed_recipe
 from prompting.parse import parse_recipe
 from prompting.prompts import few_shot_messages, repair_message, structured_messages, zero_shot_messages
 from prompting.schema import Recipe, RecipeRequest
@@ -92,11 +95,11 @@ def few_shot(backend, request: RecipeRequest) -> RecipeResult:
 def structured(backend, request: RecipeRequest, max_repairs: int = MAX_REPAIRS, on_attempt=None) -> RecipeResult:
     """Ask for a `Recipe`, check it, and send failed checks back at most `max_repairs` times."""
     check_edible(request)
-    messages = structured_messages(request)
+    messages, schema = structured_messages(request), narrowed_recipe(request)
     attempts: list[Attempt] = []
     for _ in range(max_repairs + 1):
         try:
-            result = backend.chat(messages, max_tokens=JSON_MAX_TOKENS, schema=Recipe)
+            result = backend.chat(messages, max_tokens=JSON_MAX_TOKENS, schema=schema)
             attempt = from_json(result, request)
         except SchemaError as error:  # cut off at max_tokens: counts as an attempt without a recipe
             attempt = judge(None, request, error=str(error))

@@ -57,11 +57,13 @@ def context_hits(hits: list[Hit], limit: int = CONTEXT_HITS) -> list[Hit]:
     return hits[:limit]
 
 
-def build_prompt(question: str, hits: list[Hit]) -> list[dict]:
-    """The chat messages for a grounded answer: the rules, then the documents as data, then the question."""
+def build_prompt(question: str, hits: list[Hit], system: str = SYSTEM) -> list[dict]:
+    """The chat messages for a grounded answer: the rules, then the documents as data, then the question.
+
+    `system` replaces the rules, for an app with its own voice (finetune_rag/'s tutor)."""
     question = check_question(question)
     block = documents_block([h.text for h in hits], [h.label() for h in hits])
-    return [{"role": "system", "content": SYSTEM}, {"role": "user", "content": user_message(question, block)}]
+    return [{"role": "system", "content": system}, {"role": "user", "content": user_message(question, block)}]
 
 
 def closed_book_prompt(question: str) -> list[dict]:

@@ -130,14 +130,16 @@ def _pct(values, q) -> float | None:
     return round(float(np.percentile(values, q)), 4) if len(values) else None
 
 
-def evaluate(backend, store, items, threshold: float = ABSTAIN_THRESHOLD) -> dict:
+def evaluate(backend, store, items, threshold: float = ABSTAIN_THRESHOLD, batch: int = 8) -> dict:
     retrieval, hits_by_id, seconds = retrieval_metrics(store, items)
     answerable = [it for it in items if it["answerable"]]
     print(f"retrieval done; generating {len(items)} grounded and {len(answerable)} closed-book answers", flush=True)
     grounded = generate(backend, [build_prompt(it["question"], context_hits(hits_by_id[it["id"]]))
-                                  for it in items], "grounded")
-    closed = generate(backend, [closed_book_prompt(it["question"]) for it in answerable], "closed book")
+                                  for it in items], "grounded", batch)
+    closed = generate(backend, [closed_book_prompt(it["question"]) for it in answerable], "closed book", batch)
     with_rag, answers = answer_metrics(items, hits_by_id, grounded, threshold)
+    with_rag["prompt_tokens"] = _mean([r.usage.prompt_tokens for r in grounded])  # per grounded answer
+    with_rag["completion_tokens"] = _mean([r.usage.completion_tokens for r in grounded])
     closed_ok = {it["id"]: has_facts(r.text, it["facts"]) for it, r in zip(answerable, closed, strict=True)}
     # An abstention costs retrieval only; an answer adds its share of its chat_batch call.
     end_to_end = [seconds[i] + (0.0 if gated else a.latency_s) for i, (a, gated) in answers.items()]
@@ -197,11 +199,14 @@ def main(argv=None) -> int:
     from rag.ingest import ingest
     from rag.store import open_store
     from tailor.backends import get_backend
+    from tailor.cliutil import positive_int
     from tailor.config import quiet_libraries, setting
 
     parser = argparse.ArgumentParser(prog="python -m rag.evaluate", description=__doc__.splitlines()[0])
     parser.add_argument("--limit", type=int, default=None, help="evaluate N evenly spaced questions only")
     parser.add_argument("--backend", default=None, help="local (default), openai or fake")
+    parser.add_argument("--batch-size", type=positive_int, default=8,
+                        help="questions per batched generate call (1 = one at a time)")
     parser.add_argument("--threshold", type=float, default=ABSTAIN_THRESHOLD, help="abstention threshold")
     parser.add_argument("--retrieval-only", action="store_true",
                         help="measure retrieval only (no model; writes rag_retrieval.json)")
@@ -210,13 +215,16 @@ def main(argv=None) -> int:
     started = time.perf_counter()
     items = load_qa(limit=args.limit)
     store = open_store("rag_eval")
+    store.delete([i for ids in store.ids_by_source().values() for i in ids])  # the evaluation's own collection:
+    began = time.perf_counter()                                                # emptied, so ingest is timed whole
     print(ingest([data_dir() / "rag" / "kb"], store, progress=False).summary(), flush=True)
+    ingest_s = round(time.perf_counter() - began, 2)
     if args.retrieval_only:
         return retrieval_only(store, items, started)
     local = setting(args.backend, "TAILOR_BACKEND", "local") == "local"
     backend = get_backend(args.backend, **({"repetition_penalty": REPETITION_PENALTY} if local else {}))
-    report = evaluate(backend, store, items, threshold=args.threshold)
-    report.update(demo="rag", backend=backend.name, model=backend.model, items=len(items),
+    report = evaluate(backend, store, items, threshold=args.threshold, batch=args.batch_size)
+    report.update(demo="rag", backend=backend.name, model=backend.model, items=len(items), ingest_s=ingest_s,
                   answerable=sum(it["answerable"] for it in items), k=5,
                   timestamp=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
                   wall_s=round(time.perf_counter() - started, 1))

@@ -49,10 +49,10 @@ def _wait_healthy(process, url: str, timeout_s: float, log: Path | None) -> None
 
 
 @contextlib.contextmanager
-def transformers_serve(model_dir: Path, log: Path):
+def transformers_serve(model_dir: Path, log: Path, continuous_batching: bool = False):
     port = free_port()
     command = [str(BIN / "transformers"), "serve", str(model_dir), "--host", "127.0.0.1", "--port", str(port),
-               "--device", "cpu"]
+               "--device", "cpu", *(["--continuous-batching"] if continuous_batching else [])]
     with running(command, f"http://127.0.0.1:{port}/health", log=log):
         yield f"http://127.0.0.1:{port}/v1"
 
@@ -62,4 +62,14 @@ def tailor_serve(log: Path):
     port = free_port()
     command = [sys.executable, "-m", "tailor", "serve", "--port", str(port)]
     with running(command, f"http://127.0.0.1:{port}/health", log=log):
+        yield f"http://127.0.0.1:{port}/v1"
+
+
+@contextlib.contextmanager
+def llama_cpp_serve(gguf: Path, log: Path):
+    """llama-cpp-python's OpenAI-compatible server on the bundled GGUF (optional: `make bench-full` installs it)."""
+    port = free_port()
+    command = [sys.executable, "-m", "llama_cpp.server", "--model", str(gguf), "--host", "127.0.0.1",
+               "--port", str(port), "--n_ctx", "2048", "--n_threads", str(os.cpu_count() or 2)]
+    with running(command, f"http://127.0.0.1:{port}/v1/models", log=log):
         yield f"http://127.0.0.1:{port}/v1"

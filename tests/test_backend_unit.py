@@ -161,3 +161,32 @@ def test_batch_marks_an_invalid_item_instead_of_failing_the_batch(fake):
     first, second = fake.chat_batch(["a city", "another city"], schema=City, batch_size=2)
     assert first.parsed == City(name="Oslo", population=700000) and first.error is None
     assert second.parsed is None and "population" in second.error
+
+
+class FakeCache:
+    """Stands in for a transformers cache: a length that crop() shortens by a negative count."""
+
+    def __init__(self, length):
+        self.length = length
+
+    def get_seq_length(self):
+        return self.length
+
+    def crop(self, count):
+        assert count < 0
+        self.length += count
+
+
+def test_prompt_cache_reuses_only_a_long_enough_shared_prefix():
+    from tailor.backends.prompt_cache import PromptCache, shared_prefix
+
+    assert shared_prefix([1, 2, 3], [1, 2, 4, 5]) == 2
+    cache = PromptCache(min_shared=3)
+    assert cache.lookup([1, 2, 3, 4]) == (None, 0)  # empty
+    cache.store([1, 2, 3, 4, 5], FakeCache(9))  # the prompt plus 4 generated tokens: cut back to the prompt
+    copy, shared = cache.lookup([1, 2, 3, 4, 9, 9])
+    assert (copy.length, shared) == (4, 4)
+    copy, shared = cache.lookup([1, 2, 3, 4, 5])  # the same prompt again: one token is left to run
+    assert (copy.length, shared) == (4, 4)
+    assert cache.lookup([1, 2, 7, 7]) == (None, 0)  # shares 2 < min_shared
+    assert cache.hits == 2

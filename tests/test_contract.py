@@ -1,5 +1,6 @@
 """One contract for every real backend: the bundled model locally, and the openai backend talking to real
-OpenAI-compatible servers started on loopback (`transformers serve` and `tailor serve`)."""
+OpenAI-compatible servers started on loopback (`transformers serve`, also with continuous batching, and
+`tailor serve`; llama.cpp's server too when llama-cpp-python is installed, else those cases are skipped)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ from tailor.backends.tools import Tool
 pytestmark = pytest.mark.slow
 
 QUESTION = [{"role": "user", "content": "Name three colours of the rainbow."}]
-BACKENDS = ["local", "openai-transformers-serve", "openai-tailor-serve"]
+BACKENDS = ["local", "openai-transformers-serve", "openai-transformers-serve-cb", "openai-tailor-serve",
+            "openai-llama-cpp"]
 # transformers serve ignores response_format and tools for llama-family models such as SmolLM2 (it logs
 # "Ignoring unsupported fields"), so those two clauses run against the local backend and tailor serve.
 STRUCTURED = ["local", "openai-tailor-serve"]
@@ -35,16 +37,32 @@ def servers(local_backend, tmp_path_factory):
 
     logs = tmp_path_factory.mktemp("server-logs")
     with transformers_serve(local_backend.model_dir, logs / "transformers.log") as hf_url, \
-            tailor_serve(logs / "tailor.log") as tailor_url:
+            transformers_serve(local_backend.model_dir, logs / "transformers-cb.log", continuous_batching=True) \
+            as cb_url, tailor_serve(logs / "tailor.log") as tailor_url:
         yield {"openai-transformers-serve": (hf_url, str(local_backend.model_dir)),
+               "openai-transformers-serve-cb": (cb_url, str(local_backend.model_dir)),
                "openai-tailor-serve": (tailor_url, local_backend.model)}
+
+
+@pytest.fixture(scope="module")
+def llama_cpp_server(tmp_path_factory):
+    """llama.cpp's server on the same GGUF; skipped unless llama-cpp-python[server] is installed."""
+    pytest.importorskip("llama_cpp.server", reason="llama-cpp-python[server] is not installed (make bench-full)")
+    from servers import llama_cpp_serve
+    from tailor.models import bundled_gguf
+
+    with llama_cpp_serve(bundled_gguf(), tmp_path_factory.mktemp("llama-log") / "llama.log") as url:
+        yield url, "smollm2"
 
 
 @pytest.fixture
 def backend(request, local_backend):
     if request.param == "local":
         return local_backend
-    url, model = request.getfixturevalue("servers")[request.param]
+    if request.param == "openai-llama-cpp":
+        url, model = request.getfixturevalue("llama_cpp_server")
+    else:
+        url, model = request.getfixturevalue("servers")[request.param]
     return OpenAIBackend(model=model, base_url=url, api_key="unused", timeout=120, max_retries=0)
 
 

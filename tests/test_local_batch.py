@@ -30,3 +30,20 @@ def test_structured_output_in_a_batch(local_backend):
     assert all(isinstance(r.parsed, Word) for r in results)
     single = local_backend.chat(PROMPTS[1], schema=Word, max_tokens=24)
     assert results[0].parsed == single.parsed
+
+
+def test_prompt_prefix_reuse_keeps_greedy_replies(local_backend):
+    """A conversation that grows turn by turn reuses the previous prompt's keys and values: same replies."""
+    from tailor.backends.local import LocalBackend
+
+    cached = LocalBackend(prompt_cache=True)
+    system = {"role": "system", "content": "You are a patient cooking teacher. Answer in one short sentence."}
+    conversation = [system, {"role": "user", "content": "What is a roux?"}]
+    for follow_up in ("And a bechamel?", "How long does it keep?", None):
+        reply = cached.chat(conversation, max_tokens=20)
+        reference = local_backend.chat(conversation, max_tokens=20)
+        assert (reply.text, reply.usage) == (reference.text, reference.usage)
+        if follow_up:
+            conversation = conversation + [{"role": "assistant", "content": reply.text},
+                                           {"role": "user", "content": follow_up}]
+    assert cached.prompt_cache.hits == 2  # the second and third calls started from the previous prompt

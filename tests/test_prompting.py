@@ -117,7 +117,7 @@ def test_nothing_edible_is_refused_before_asking_the_model(fake):
 
 # -- the repair loop ----------------------------------------------------------------------------------
 def test_repair_sends_the_failed_checks_back_and_accepts_the_fix(fake):
-    bad = recipe(ingredients=[{"name": "eggs", "quantity": "4"}, {"name": "bacon", "quantity": "3 slices"}])
+    bad = recipe(steps=["Fry the bacon until crisp.", "Pour in beaten eggs, add feta, cook 5 minutes."])
     fake.queue(parsed=bad).queue(parsed=recipe())
     result = structured(fake, OMELETTE)
     assert len(result.attempts) == 2 and result.report.passed
@@ -126,17 +126,46 @@ def test_repair_sends_the_failed_checks_back_and_accepts_the_fix(fake):
     assert repair[-2]["role"] == "assistant" and "bacon" in repair[-2]["content"]
     for failure in result.attempts[0].report.listed():
         assert failure in repair[-1]["content"]
-    assert fake.requests[1].schema is Recipe
+    assert issubclass(fake.requests[1].schema, Recipe)
 
 
 def test_repair_stops_after_the_bound_and_returns_the_best_attempt(fake):
-    worst = recipe(ingredients=[{"name": "ham", "quantity": "2"}], total_minutes=90)
-    better = recipe(total_minutes=30)  # only the time fails
+    worst = recipe(steps=["Fry the ham in the oil.", "Add the chicken and the spinach."])
+    better = recipe(steps=["Soften the onion in the oil.", "Add spinach, eggs and feta; serve with bread."])
     fake.queue(parsed=worst).queue(parsed=better).queue(parsed=worst)
     result = structured(fake, OMELETTE, max_repairs=2)
     assert len(fake.requests) == 3 and len(result.attempts) == 3
-    assert result.recipe.total_minutes == 30
-    assert result.report.listed() == ["total time 30 minutes is over the 20-minute limit; make it quicker"]
+    assert result.recipe.steps == better["steps"]
+    assert result.report.listed() == ["step 2 uses bread, which is not in the fridge"]
+
+
+def test_the_schema_is_narrowed_to_the_fridge_the_diet_and_the_time_limit():
+    from pydantic import ValidationError
+
+    from prompting.narrow import allowed_names, narrowed_recipe
+
+    request = RecipeRequest.create("eggs, spinach, bacon, half an onion", "vegetarian", 20, 2)
+    names = allowed_names(request)
+    assert names[:4] == ["eggs", "spinach", "half an onion", "onion"] and "salt" in names
+    assert "bacon" not in names  # the diet rules it out, so the grammar cannot write it
+    schema = narrowed_recipe(request)
+    schema.model_validate(recipe(ingredients=[{"name": "onion", "quantity": "1/2"}]))
+    for change in ({"ingredients": [{"name": "bacon", "quantity": "2"}]}, {"total_minutes": 25}):
+        with pytest.raises(ValidationError):
+            schema.model_validate(recipe(**change))
+    assert "flour" not in allowed_names(RecipeRequest.create("rice, flour", "gluten-free"))
+
+
+def test_a_batch_can_give_each_conversation_its_own_schema(fake):
+    from prompting.narrow import narrowed_recipe
+
+    other = RecipeRequest.create("rice, broccoli", "vegan", 30, 2)
+    fake.queue(parsed=recipe()).queue(parsed=recipe())
+    results = fake.chat_batch([[{"role": "user", "content": "a"}], [{"role": "user", "content": "b"}]],
+                              schema=[narrowed_recipe(OMELETTE), narrowed_recipe(other)])
+    assert results[0].parsed.title and results[1].error  # eggs and feta are not rice or broccoli
+    with pytest.raises(UsageError, match="2 schemas for 1 conversations"):
+        fake.chat_batch([[{"role": "user", "content": "a"}]], schema=[Recipe, Recipe])
 
 
 def test_a_reply_cut_off_at_max_tokens_is_an_attempt_without_a_recipe(fake):
@@ -190,7 +219,8 @@ def test_evaluation_measures_each_technique_against_the_baseline(fake, tmp_path)
                   steps=["Boil the rice for 15 minutes.", "Fry the chicken breast in oil, then serve on the rice."])
     fake.queue(text="no recipe here").queue(text="nor here")                       # zero-shot: both unusable
     fake.queue(text=recipe_text(as_recipe(recipe()))).queue(text="still nothing")  # few-shot: one of two
-    fake.queue(parsed=recipe(total_minutes=40)).queue(parsed=rice)                 # structured: one needs repair
+    bread = recipe(steps=["Toast the bread.", "Pour in beaten eggs, add feta, cook 5 minutes."])
+    fake.queue(parsed=bread).queue(parsed=rice)                                    # structured: one needs repair
     fake.queue(parsed=recipe())
     report = evaluate(fake, limit=2)
     zero, few, best = (report["techniques"][t] for t in ("zero-shot", "few-shot", "structured"))

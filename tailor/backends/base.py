@@ -130,11 +130,14 @@ class Backend(ABC):
 
     def chat_batch(self, conversations: Sequence, **options) -> list[ChatResult]:
         """One reply per conversation; an item whose reply does not validate gets `.error` instead of raising.
+        `schema` is one schema for every conversation, or a list of them, one per conversation.
 
         Backends that can batch (local) override this with one generate call per batch.
         """
         options.pop("batch_size", None)
-        return [self._batch_chat(messages, options) for messages in conversations]
+        schemas = per_item_schemas(options.pop("schema", None), len(conversations))
+        return [self._batch_chat(messages, {**options, "schema": schema})
+                for messages, schema in zip(conversations, schemas, strict=True)]
 
     def _batch_chat(self, messages, options) -> ChatResult:
         try:
@@ -231,3 +234,12 @@ def check_tool_choice(tool_choice: str, tools: list[Tool]) -> str:
     if tool_choice in ("auto", "required", "none") or tool_choice in names:
         return tool_choice
     raise UsageError(f"tool_choice must be auto, required, none or a tool name in {sorted(names)}")
+
+
+def per_item_schemas(schema, count: int) -> list:
+    """chat_batch's `schema`: one for all conversations, or a list with exactly one per conversation."""
+    if not isinstance(schema, list):
+        return [schema] * count
+    if len(schema) != count:
+        raise UsageError(f"chat_batch got {len(schema)} schemas for {count} conversations; give one or one each")
+    return schema

@@ -88,7 +88,9 @@ class LocalBackend(Backend):
 
     def __init__(self, model: str | None = None, adapter: str | Path | None = None,
                  repetition_penalty: float | None = None, batch_size: int = DEFAULT_BATCH_SIZE,
-                 quantize: str | None = None):
+                 quantize: str | None = None, prompt_cache: bool | None = None):
+        from tailor.backends.prompt_cache import PromptCache
+
         self.model_dir, self._model_id = resolve_model(model)
         self.quantize = setting(quantize, "TAILOR_QUANTIZE")  # "int8" or None (exact float32, the default)
         self.adapter = Path(adapter) if adapter else None
@@ -96,6 +98,9 @@ class LocalBackend(Backend):
         self.batch_size = batch_size
         self._grammars: dict[str, object] = {}  # schema JSON -> compiled grammar, built once each
         self._compiler = None
+        # the last prompt's keys and values, reused by the next single request that starts the same way
+        use_cache = setting(prompt_cache, "TAILOR_PROMPT_CACHE", "1")
+        self.prompt_cache = PromptCache() if str(use_cache).lower() not in ("0", "false", "no", "off") else None
 
     @property
     def model(self) -> str:
@@ -142,13 +147,17 @@ class LocalBackend(Backend):
                    tool_choice: str = "auto", schema=None, batch_size: int | None = None):
         """Many conversations, `batch_size` at a time, each batch one left-padded `generate` call.
 
+        `schema` may be a list, one per conversation: each row of a batch follows its own grammar.
+
         Each result's latency_s is its batch's wall time divided by the batch's size (the throughput share).
         """
         import time
 
-        from tailor.backends.base import ChatResult
+        from tailor.backends.base import ChatResult, per_item_schemas
 
-        requests = [self._request(m, max_tokens, temperature, tools, tool_choice, schema) for m in conversations]
+        schemas = per_item_schemas(schema, len(conversations))
+        requests = [self._request(m, max_tokens, temperature, tools, tool_choice, s)
+                    for m, s in zip(conversations, schemas, strict=True)]
         size = check_max_tokens(batch_size or self.batch_size)
         results: list[ChatResult] = []
         for start in range(0, len(requests), size):
@@ -193,8 +202,14 @@ class LocalBackend(Backend):
         processors = self._grammar_processors(requests)
         if processors:
             options["logits_processor"] = processors
+        reuse = self.prompt_cache if len(prompts) == 1 else None
+        if reuse is not None:
+            options.update(cache=reuse.lookup(prompts[0])[0], return_dict_in_generate=True)
         with torch.inference_mode():
             output = model.generate(input_ids=input_ids, attention_mask=attention, **options)
+        if reuse is not None:
+            reuse.store(prompts[0], output.cache)
+            output = output.sequences
         return [row[width:].tolist() for row in output]
 
     def _completion(self, request: ChatRequest, prompt: list[int], new_ids: list[int]) -> Completion:

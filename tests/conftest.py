@@ -46,6 +46,16 @@ def local_backend():
     return LocalBackend()
 
 
+@pytest.fixture
+def db_path(tmp_path):
+    """A freshly seeded reservations database for the agent's tests."""
+    from agents import db
+
+    path = tmp_path / "reservations.db"
+    db.reset(path)
+    return path
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

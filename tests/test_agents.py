@@ -18,13 +18,6 @@ TODAY = dt.date(2027, 3, 1)
 BOOK = ("book_table", {"restaurant": "Casa Lupo", "party_size": 4, "date": "tomorrow", "time": "19:00"})
 
 
-@pytest.fixture
-def db_path(tmp_path):
-    path = tmp_path / "reservations.db"
-    db.reset(path)
-    return path
-
-
 def rows(path):
     conn = db.connect(path)
     try:

@@ -17,13 +17,6 @@ TODAY = dt.date(2027, 3, 1)
 TINY = {"restaurant": "Tiny Table", "party_size": 2, "date": "2027-03-05", "time": "19:00"}  # one table
 
 
-@pytest.fixture
-def db_path(tmp_path):
-    path = tmp_path / "reservations.db"
-    db.reset(path)
-    return path
-
-
 def active(path):
     conn = db.connect(path)
     try:

@@ -47,3 +47,15 @@ def test_prompt_prefix_reuse_keeps_greedy_replies(local_backend):
             conversation = conversation + [{"role": "assistant", "content": reply.text},
                                            {"role": "user", "content": follow_up}]
     assert cached.prompt_cache.hits == 2  # the second and third calls started from the previous prompt
+
+
+class Backwards(BaseModel):
+    zebra: str = Field(max_length=12)
+    apple: str = Field(max_length=12)
+
+
+def test_constrained_json_keeps_the_schemas_property_order(local_backend):
+    """The grammar writes properties in the schema's order (the order the prompt shows and adapters learn)."""
+    result = local_backend.chat("Name an animal and a fruit.", schema=Backwards, max_tokens=32)
+    assert result.text.startswith('{"zebra": ')
+    assert isinstance(result.parsed, Backwards)

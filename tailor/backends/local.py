@@ -241,9 +241,14 @@ class LocalBackend(Backend):
         return [LogitsProcessor([self._grammar(s) for s in schemas])]
 
     def _grammar(self, schema: dict):
-        key = json.dumps(schema, sort_keys=True)
+        # never sort the keys: the grammar writes properties in the schema's order, which is the order the
+        # prompt shows and an adapter learned ("tool" before "arguments", a recipe's title first)
+        key = json.dumps(schema)
         if key not in self._grammars:
-            self._grammars[key] = self._grammar_compiler().compile_json_schema(key, any_whitespace=False)
+            # Python's json.dumps spacing: the format render_messages writes earlier tool calls in, and so the
+            # format a tool-calling adapter trains on; a grammar that forbids those spaces blocks what it learned
+            self._grammars[key] = self._grammar_compiler().compile_json_schema(
+                key, any_whitespace=False, separators=(", ", ": "))
         return self._grammars[key]
 
     def _grammar_compiler(self):

@@ -44,6 +44,9 @@ def _agent_options(parser) -> None:
     parser.add_argument("--no-adapter", action="store_true", help="local model without the tool-calling adapter")
     parser.add_argument("--scenarios", default=None, metavar="FILE", help="run the evaluation on these scenarios")
     parser.add_argument("--limit", type=positive_int, default=None, help="with --scenarios: only the first N")
+    parser.add_argument("--compare-limit", type=positive_int, default=None, metavar="N",
+                        help="with --scenarios: the configurations beside the adapter (the agent without it, the "
+                             "no-loop baseline) run only the first N scenarios")
 
 
 def _user(args) -> str:

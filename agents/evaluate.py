@@ -158,6 +158,7 @@ def summarize(scenarios: list[dict], outcomes: list[dict]) -> dict:
     usd = [m.get("usd") for m in models if "error" not in m]  # a reply cut off mid-JSON reports no usage
     n = len(outcomes)
     return {
+        "items": n,
         "success_rate": sum(o["success"] for o in outcomes) / n,
         "succeeded": sum(o["success"] for o in outcomes),
         "tool_calls_per_task": len(tools) / n,
@@ -176,17 +177,19 @@ def summarize(scenarios: list[dict], outcomes: list[dict]) -> dict:
     }
 
 
-def evaluate(configs: dict, scenarios: list[dict], progress=print) -> dict:
-    """configs: name -> backend; names starting with "baseline" run the no-loop baseline."""
+def evaluate(configs: dict, scenarios: list[dict], progress=print, limits: dict | None = None) -> dict:
+    """configs: name -> backend; names starting with "baseline" run the no-loop baseline.
+    limits: name -> how many of the first scenarios that configuration runs (default: all)."""
     results = {}
     with tempfile.TemporaryDirectory(prefix="tailor-agents-eval-") as folder:
         for name, backend in configs.items():
             outcomes = []
-            for scenario in scenarios:
+            chosen = scenarios[:(limits or {}).get(name) or len(scenarios)]
+            for scenario in chosen:
                 outcomes.append(run_scenario(name, backend, scenario, Path(folder)))
                 progress(f"  {name:<28} {scenario['id']:<15} {'ok' if outcomes[-1]['success'] else 'FAIL'} "
                          f"({outcomes[-1]['seconds']:.1f} s)")
-            results[name] = {"backend": backend.name, "model": backend.model, **summarize(scenarios, outcomes)}
+            results[name] = {"backend": backend.name, "model": backend.model, **summarize(chosen, outcomes)}
     return results
 
 
@@ -211,12 +214,12 @@ def write_report(results: dict, scenarios: list[dict], source: str) -> Path:
 
 
 def print_table(results: dict) -> None:
-    print(f"\n{'configuration':<30}{'success':>9}{'calls/task':>11}{'invalid':>9}{'args ok':>9}"
+    print(f"\n{'configuration':<30}{'items':>6}{'success':>9}{'calls/task':>11}{'invalid':>9}{'args ok':>9}"
           f"{'s/task':>8}{'tokens/task':>12}")
     for name, r in results.items():
         tokens = r["prompt_tokens_per_task"] + r["completion_tokens_per_task"]
-        print(f"{name:<30}{r['success_rate']:>9.0%}{r['tool_calls_per_task']:>11.1f}{r['invalid_call_rate']:>9.0%}"
-              f"{r['argument_accuracy']:>9.0%}{r['latency_s_mean']:>8.1f}{tokens:>12.0f}")
+        print(f"{name:<30}{r['items']:>6}{r['success_rate']:>9.0%}{r['tool_calls_per_task']:>11.1f}"
+              f"{r['invalid_call_rate']:>9.0%}{r['argument_accuracy']:>9.0%}{r['latency_s_mean']:>8.1f}{tokens:>12.0f}")
 
 
 def configurations(args) -> dict:
@@ -241,7 +244,10 @@ def run_from_args(args) -> int:
     scenarios = load_scenarios(args.scenarios, args.limit)
     configs = configurations(args)
     print(f"{len(scenarios)} scenarios x {len(configs)} configurations", file=sys.stderr)
-    results = evaluate(configs, scenarios, progress=lambda line: print(line, file=sys.stderr))
+    # the configurations beside the adapter can be limited: untrained, the local model writes long
+    # invalid calls until the recursion limit, minutes a scenario on a CPU
+    limits = {name: args.compare_limit for name in configs if "adapter" not in name} if args.compare_limit else None
+    results = evaluate(configs, scenarios, progress=lambda line: print(line, file=sys.stderr), limits=limits)
     print_table(results)
     print(f"\nwrote {write_report(results, scenarios, str(args.scenarios))}")
     return 0

@@ -66,6 +66,14 @@ def test_the_report_holds_every_configuration_beside_the_baseline(fake):
     assert report["configs"]["agent (fake)"]["tool_calls_per_task"] == 1.0
 
 
+def test_a_configuration_can_be_limited_to_the_first_scenarios(fake):
+    scenarios = [scenario("list-02"), scenario("list-01")]
+    fake.queue(tool_calls=[("list_my_bookings", {})]).queue(text="None.")
+    results = evaluate.evaluate({"agent (fake)": fake}, scenarios, progress=lambda line: None,
+                                limits={"agent (fake)": 1})
+    assert results["agent (fake)"]["items"] == 1 and list(results["agent (fake)"]["per_scenario"]) == ["list-02"]
+
+
 @pytest.fixture(scope="module")
 def records():
     return tooldata.generate(60, seed=1)

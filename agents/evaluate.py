@@ -32,6 +32,7 @@ from tailor.errors import UsageError
 TODAY = dt.date(2027, 3, 1)  # the scenarios' dates are written against this day (a Monday)
 USER = "alice"
 SCENARIO_KEYS = {"id", "kind", "turns", "approvals", "expect", "setup"}
+UNPLANNED_APPROVALS = 2  # approvals a scenario did not plan for, answered no, before the run is stopped
 
 
 # -- scenarios ------------------------------------------------------------------------------------
@@ -71,15 +72,22 @@ def prepare_db(path: Path, scenario: dict) -> None:
 def run_agent(backend, ctx: Context, turns: list[str], approvals: list[str]) -> dict:
     agent = ReservationAgent(backend, ctx.user, ctx.db_path, today=ctx.today)
     answers, turn, started = list(approvals), None, time.perf_counter()
+    unplanned, stopped = 0, ""
     try:
         for text in turns:
             turn = agent.send(text, "eval")
             while turn.pending:  # an approval the scenario did not plan for is answered no
+                if not answers:
+                    unplanned += 1
+                if unplanned > UNPLANNED_APPROVALS:  # a model that asks again after every no would never stop
+                    stopped = f"stopped: {UNPLANNED_APPROVALS} unplanned approvals answered no, and it asked again"
+                    break
                 turn = agent.resume(answers.pop(0) if answers else "no", "eval")
         trace = agent.state("eval").get("trace", [])
     finally:
         agent.close()
-    return {"trace": trace, "reply": turn.reply, "stopped": turn.stopped, "seconds": time.perf_counter() - started}
+    return {"trace": trace, "reply": turn.reply, "stopped": stopped or turn.stopped,
+            "seconds": time.perf_counter() - started}
 
 
 def run_scenario(config: str, backend, scenario: dict, folder: Path) -> dict:

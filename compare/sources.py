@@ -73,7 +73,7 @@ SOURCES = [
            prepare=(("-m", "tailor", "course", "ingest"),), runs=("tutor", "course"),
            guess_quick_s=200, guess_full_s=1500),
     Source("agents", "agent (tools)", "restaurant reservation agent", ("agents",), ("agents",),
-           quick=("reserve", "--scenarios", "data/agents/scenarios.jsonl", "--limit", "4"),
+           quick=("reserve", "--scenarios", "data/agents/scenarios.jsonl", "--limit", "6", "--compare-limit", "2"),
            full=("reserve", "--scenarios", "data/agents/scenarios.jsonl"), module="tailor",
            runs=("agent-tools",), guess_quick_s=150, guess_full_s=1200),
     Source("custom_ml", "custom ML", "diagnosis classifier", ("custom_ml",), ("custom_ml",),

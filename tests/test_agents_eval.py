@@ -101,3 +101,14 @@ def test_training_targets_are_exactly_what_the_constrained_decoder_can_write(rec
                 assert list(call["arguments"]) == [k for k in tools[call["tool"]].parameters["properties"]
                                                    if k in call["arguments"]]  # the schema's order
         assert record["messages"][0]["role"] == "system" and "book_table" in record["messages"][0]["content"]
+
+
+def test_a_model_that_asks_again_after_every_no_is_stopped(fake, tmp_path):
+    call = ("book_table", {"restaurant": "Casa Lupo", "party_size": 2, "date": "2027-03-05", "time": "19:00"})
+    for _ in range(6):
+        fake.queue(tool_calls=[call])
+    outcome = evaluate.run_scenario("agent (fake)", fake, {"id": "x", "turns": ["Book Casa Lupo."],
+                                                            "approvals": [], "expect": {"bookings": []}}, tmp_path)
+    assert "unplanned approvals" in outcome["stopped"]
+    assert outcome["success"]  # nothing was written: every unplanned approval was answered no
+    assert len(fake.requests) == evaluate.UNPLANNED_APPROVALS + 1

@@ -44,9 +44,10 @@ lint: setup
 bench: setup
 	@for b in bench/*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
 
-# also measures llama.cpp on the same GGUF (llama-cpp-python compiles from source: about 5 minutes)
+# also measures llama.cpp on the same GGUF, and lets the contract tests run against its server
+# (llama-cpp-python compiles from source: about 5 minutes)
 bench-full: setup
-	$(PY) -m pip install -q llama-cpp-python
+	$(PY) -m pip install -q "llama-cpp-python[server]"
 	$(MAKE) bench
 
 clean:

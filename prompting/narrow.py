@@ -47,10 +47,10 @@ def narrowed_recipe(request: RecipeRequest) -> type[Recipe]:
     ingredient = Ingredient
     if names:
         name_field = (Literal[tuple(names)], Field(description="a fridge item or a pantry staple"))
-        ingredient = create_model("Ingredient", __base__=Ingredient, name=name_field)
+        ingredient = create_model("FridgeIngredient", __base__=Ingredient, name=name_field)
     limit = min(request.max_minutes or 240, 240)
     return create_model(
-        "Recipe", __base__=Recipe,
+        "FridgeRecipe", __base__=Recipe,
         ingredients=(list[ingredient], Field(min_length=1, max_length=7)),
         total_minutes=(int, Field(ge=1, le=limit)),
     )

@@ -190,15 +190,3 @@ def test_prompt_cache_reuses_only_a_long_enough_shared_prefix():
     assert (copy.length, shared) == (4, 4)
     assert cache.lookup([1, 2, 7, 7]) == (None, 0)  # shares 2 < min_shared
     assert cache.hits == 2
-
-
-def test_the_schema_shown_to_a_local_model_drops_generated_titles_but_keeps_fields_named_title():
-    from tailor.backends.local import without_titles
-
-    class Book(BaseModel):
-        title: str
-        pages: int
-
-    shown = without_titles(Book.model_json_schema())
-    assert list(shown["properties"]) == ["title", "pages"]
-    assert "title" not in shown and all("title" not in p for p in shown["properties"].values())

@@ -55,7 +55,6 @@ def test_a_good_recipe_passes_every_check():
     ({"steps": ["Mix everything and serve."]}, "steps", "at least 2 steps"),
     ({"steps": ["Add feta, feta, feta and feta to the feta.", "Serve it warm."]}, "steps", "repeats 'feta'"),
     ({"steps": ["Fry the bacon, then add the eggs.", "Serve it warm."]}, "diet", "step 1 uses bacon"),
-    ({"steps": ["Whisk the eggs with feta.", "total_minutes"]}, "steps", "step 2 ('total_minutes') is not an"),
 ])
 def test_each_check_catches_its_violation(change, check, needle):
     report = check_recipe(as_recipe(recipe(**change)), OMELETTE)

@@ -261,18 +261,6 @@ class LocalBackend(Backend):
         return self._compiler
 
 
-def without_titles(node, naming: bool = False):
-    """The schema without pydantic's generated "title" labels ("Title", "FridgeRecipe"): a small model
-    copies them into its answer as if they were content, and they cost prompt tokens. `naming` marks a
-    "properties" mapping, whose keys are field names (a field may be called "title") and are kept."""
-    if isinstance(node, dict):
-        return {key: without_titles(value, key == "properties") for key, value in node.items()
-                if naming or not (key == "title" and isinstance(value, str))}
-    if isinstance(node, list):
-        return [without_titles(value) for value in node]
-    return node
-
-
 def _constraint_schema(request: ChatRequest) -> dict | None:
     if request.tools and request.tool_choice != "none":
         return tool_reply_schema(request.tools, request.tool_choice)
@@ -309,7 +297,7 @@ def render_messages(request: ChatRequest) -> list[dict]:
         note = describe_tools(request.tools)
     elif request.schema is not None:
         note = "Reply with one JSON object only, following this JSON schema: " + json.dumps(
-            without_titles(json_schema_of(request.schema)))
+            json_schema_of(request.schema))
     if note:
         if turns and turns[0]["role"] == "system":
             turns[0] = {"role": "system", "content": turns[0]["content"] + "\n\n" + note}

@@ -181,7 +181,7 @@ def run_card(config, model_id, model, trainer, output, features, seconds) -> dic
                     "first_loss": losses[0] if losses else None, "final_loss": losses[-1] if losses else None,
                     "train_loss": output.training_loss, "trainable_params": trainable, "total_params": total,
                     "trainable_share": trainable / total},
-        "precision": "bf16" if uses_bf16(config.precision) else "fp32",
+        "precision": "bf16" if trainer.args.bf16 else "fp32",  # what the trainer ran with, not re-derived
         "seconds": round(seconds, 1),
         "finished": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
     }

@@ -32,13 +32,14 @@ def prompts(count: int) -> list[list[dict]]:
             for i in range(count)]
 
 
-def batched_vs_sequential(backend, count: int, new_tokens: int, sizes) -> float:
+def batched_vs_sequential(backend, count: int, new_tokens: int, sizes, label: str) -> float:
     """Print the batched rows; return the best batched tokens/s."""
     conversations = prompts(count)
+    backend.chat(conversations[0], max_tokens=4)  # load and warm up
     started = time.perf_counter()
     sequential = [backend.chat(c, max_tokens=new_tokens) for c in conversations]
     base_rate = sum(r.usage.completion_tokens for r in sequential) / (time.perf_counter() - started)
-    print(f"\n1. batched vs sequential ({count} prompts, up to {new_tokens} new tokens each)")
+    print(f"\n1. batched vs sequential, {label} ({count} prompts, up to {new_tokens} new tokens each)")
     print(f"   sequential          {base_rate:7.1f} tokens/s   1.00x")
     best = base_rate
     for size in sizes:
@@ -52,31 +53,31 @@ def batched_vs_sequential(backend, count: int, new_tokens: int, sizes) -> float:
     return best
 
 
-def single_stream(new_tokens: int) -> float:
-    """Print the single-stream rows; return tailor chat's float32 tokens/s."""
+def single_stream(new_tokens: int, count: int) -> dict[str, float]:
+    """Print the single-stream rows over `count` prompts; return tokens/s of tailor chat per weight format."""
     from tailor.backends.local import LocalBackend
 
-    conversation = prompts(1)[0]
+    conversations = prompts(count)
     plain = LocalBackend(prompt_cache=False)
-    baseline = _plain_generate_rate(plain, conversation, new_tokens)
-    print(f"\n2. single stream ({new_tokens} new tokens)")
-    print(f"   plain float32 generate     {baseline:6.1f} tokens/s   1.00x")
-    static = _plain_generate_rate(plain, conversation, new_tokens, cache_implementation="static")
-    print(f"   generate, static KV cache  {static:6.1f} tokens/s   {static / baseline:4.2f}x   (no torch.compile)")
-    tailor_rate = baseline
-    variants = [("tailor chat, float32", plain),
-                ("tailor chat, int8 dynamic", LocalBackend(quantize="int8", prompt_cache=False))]
-    for label, backend in variants:
-        backend.chat(conversation, max_tokens=4)
-        first = _time_to_first_token(backend, conversation)
-        result = backend.chat(conversation, max_tokens=new_tokens)
-        rate = result.usage.completion_tokens / result.latency_s
-        same = result.text == plain.chat(conversation, max_tokens=new_tokens).text
-        print(f"   {label:<26} {rate:6.1f} tokens/s   {rate / baseline:4.2f}x   first token {first:5.2f} s   "
-              f"greedy text {'identical' if same else 'DIFFERENT'} to float32")
-        if backend is plain:
-            tailor_rate = rate
-    return tailor_rate
+    baseline = _plain_generate_rate(plain, conversations, new_tokens)
+    print(f"\n2. single stream ({count} prompts, up to {new_tokens} new tokens each; identical = same greedy text "
+          "as float32 chat)")
+    print(f"   plain float32 generate         {baseline:6.1f} tokens/s   1.00x")
+    static = _plain_generate_rate(plain, conversations, new_tokens, cache_implementation="static")
+    print(f"   generate, static KV cache      {static:6.1f} tokens/s   {static / baseline:4.2f}x   (no torch.compile)")
+    rates, reference = {}, None
+    for label, quantize in (("float32", None), ("int8 dynamic", "int8"), ("int4 weights", "int4")):
+        backend = LocalBackend(quantize=quantize, prompt_cache=False)
+        backend.chat(conversations[0], max_tokens=4)  # load (and pack) outside the timing
+        first = _time_to_first_token(backend, conversations[0])
+        streamed = _stream_rate(backend, conversations[0], new_tokens)
+        results = [backend.chat(c, max_tokens=new_tokens) for c in conversations]
+        rates[label] = sum(r.usage.completion_tokens for r in results) / sum(r.latency_s for r in results)
+        reference = reference or [r.text for r in results]
+        same = sum(r.text == ref for r, ref in zip(results, reference, strict=True))
+        print(f"   tailor chat, {label:<17} {rates[label]:6.1f} tokens/s   {rates[label] / baseline:4.2f}x   "
+              f"identical {same}/{count}   first token {first:5.2f} s   streamed {streamed:5.1f} tokens/s")
+    return rates
 
 
 def prefix_reuse(new_tokens: int) -> None:
@@ -121,17 +122,28 @@ def prefix_reuse(new_tokens: int) -> None:
           f"reused a hit; {same}/{len(turns)} replies identical)")
 
 
-def _plain_generate_rate(backend, conversation, new_tokens: int, **options) -> float:
+def _plain_generate_rate(backend, conversations, new_tokens: int, **options) -> float:
+    """transformers' own greedy `generate`, one prompt at a time: the baseline every variant is held to."""
     import torch
 
     model, tokenizer = backend.model_and_tokenizer()
-    inputs = tokenizer.apply_chat_template(conversation, add_generation_prompt=True, return_tensors="pt",
-                                           return_dict=True)
-    model.generate(**inputs, max_new_tokens=4, do_sample=False, **options)
-    started = time.perf_counter()
+    encoded = [tokenizer.apply_chat_template(c, add_generation_prompt=True, return_tensors="pt", return_dict=True)
+               for c in conversations]
+    model.generate(**encoded[0], max_new_tokens=4, do_sample=False, **options)
+    produced, started = 0, time.perf_counter()
     with torch.inference_mode():
-        output = model.generate(**inputs, max_new_tokens=new_tokens, do_sample=False, **options)
-    return (output.shape[1] - inputs["input_ids"].shape[1]) / (time.perf_counter() - started)
+        for inputs in encoded:
+            output = model.generate(**inputs, max_new_tokens=new_tokens, do_sample=False, **options)
+            produced += output.shape[1] - inputs["input_ids"].shape[1]
+    return produced / (time.perf_counter() - started)
+
+
+def _stream_rate(backend, conversation, new_tokens: int) -> float:
+    """tokens/s through `stream`, which generates on a helper thread to hand out pieces as they come."""
+    _, tokenizer = backend.model_and_tokenizer()
+    started = time.perf_counter()
+    text = "".join(backend.stream(conversation, max_tokens=new_tokens))
+    return len(tokenizer.encode(text, add_special_tokens=False)) / (time.perf_counter() - started)
 
 
 def _time_to_first_token(backend, conversation) -> float:
@@ -141,8 +153,8 @@ def _time_to_first_token(backend, conversation) -> float:
     return float("nan")
 
 
-def llama_cpp_row(new_tokens: int, single: float, batched: float) -> None:
-    print("\n4. llama.cpp on the same GGUF")
+def llama_cpp_row(count: int, new_tokens: int, single: dict[str, float], batched: dict[str, float]) -> None:
+    print(f"\n4. llama.cpp on the same GGUF ({count} prompts, up to {new_tokens} new tokens each, 2 threads)")
     if importlib.util.find_spec("llama_cpp") is None:
         print("   skipped: llama-cpp-python is not installed (`make bench-full` installs it; it compiles ~5 min)")
         return
@@ -151,26 +163,32 @@ def llama_cpp_row(new_tokens: int, single: float, batched: float) -> None:
     from tailor.models import bundled_gguf
 
     llm = Llama(model_path=str(bundled_gguf()), n_ctx=2048, n_threads=os.cpu_count(), verbose=False)
-    started = time.perf_counter()
-    out = llm.create_chat_completion(prompts(1)[0], max_tokens=new_tokens, temperature=0)
-    rate = out["usage"]["completion_tokens"] / (time.perf_counter() - started)
-    print(f"   llama.cpp single stream    {rate:6.1f} tokens/s")
-    print(f"   tailor / llama.cpp: single stream {single / rate:4.2f}x, best batched throughput {batched / rate:4.2f}x")
+    llm.create_chat_completion(prompts(1)[0], max_tokens=4, temperature=0)
+    produced, started = 0, time.perf_counter()
+    for conversation in prompts(count):
+        out = llm.create_chat_completion(conversation, max_tokens=new_tokens, temperature=0)
+        produced += out["usage"]["completion_tokens"]
+    rate = produced / (time.perf_counter() - started)
+    print(f"   llama.cpp single stream        {rate:6.1f} tokens/s   1.00x")
+    for label, value in single.items():
+        print(f"   tailor chat, {label:<17} {value:6.1f} tokens/s   {value / rate:4.2f}x")
+    for label, value in batched.items():
+        print(f"   tailor best batch, {label:<11} {value:6.1f} tokens/s   {value / rate:4.2f}x")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="fewer prompts and tokens (about a minute)")
+    parser.add_argument("--quick", action="store_true", help="fewer prompts and tokens (a few minutes)")
     args = parser.parse_args()
     from tailor.backends.local import LocalBackend
 
     count, new_tokens = (8, 32) if args.quick else (16, 64)
-    backend = LocalBackend()
-    backend.chat(prompts(1)[0], max_tokens=4)  # load and warm up
-    batched = batched_vs_sequential(backend, count, new_tokens, [4, 8] if args.quick else [1, 4, 8, 16])
-    single = single_stream(new_tokens * 2)
+    sizes = [4, 8] if args.quick else [1, 4, 8, 16]
+    batched = {"float32": batched_vs_sequential(LocalBackend(), count, new_tokens, sizes, "float32"),
+               "int4": batched_vs_sequential(LocalBackend(quantize="int4"), count, new_tokens, sizes, "int4 weights")}
+    single = single_stream(new_tokens * 2, 2 if args.quick else 4)
     prefix_reuse(96)  # the agent's max_tokens: room for a whole tool call
-    llama_cpp_row(new_tokens * 2, single, batched)
+    llama_cpp_row(count, new_tokens * 2, single, batched)
 
 
 if __name__ == "__main__":

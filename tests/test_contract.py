@@ -16,8 +16,9 @@ QUESTION = [{"role": "user", "content": "Name three colours of the rainbow."}]
 BACKENDS = ["local", "openai-transformers-serve", "openai-transformers-serve-cb", "openai-tailor-serve",
             "openai-llama-cpp"]
 # transformers serve ignores response_format and tools for llama-family models such as SmolLM2 (it logs
-# "Ignoring unsupported fields"), so those two clauses run against the local backend and tailor serve.
-STRUCTURED = ["local", "openai-tailor-serve"]
+# "Ignoring unsupported fields"), so those two clauses run against the local backend, tailor serve and
+# llama.cpp's server (JSON mode with a schema, its extension; tools in the prompt).
+STRUCTURED = ["local", "openai-tailor-serve", "openai-llama-cpp"]
 
 
 class Capital(BaseModel):
@@ -61,8 +62,10 @@ def backend(request, local_backend):
         return local_backend
     if request.param == "openai-llama-cpp":
         url, model = request.getfixturevalue("llama_cpp_server")
-    else:
-        url, model = request.getfixturevalue("servers")[request.param]
+        # its server takes `tools` but never calls one with this model's plain chat template
+        return OpenAIBackend(model=model, base_url=url, api_key="unused", timeout=120, max_retries=0,
+                             tools="prompted")
+    url, model = request.getfixturevalue("servers")[request.param]
     return OpenAIBackend(model=model, base_url=url, api_key="unused", timeout=120, max_retries=0)
 
 

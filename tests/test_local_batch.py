@@ -59,3 +59,40 @@ def test_constrained_json_keeps_the_schemas_property_order(local_backend):
     result = local_backend.chat("Name an animal and a fruit.", schema=Backwards, max_tokens=32)
     assert result.text.startswith('{"zebra": ')
     assert isinstance(result.parsed, Backwards)
+
+
+def test_chat_generates_on_the_callers_thread_and_stream_still_streams(local_backend, monkeypatch):
+    """A second thread doing torch's matrix work beside the first ran up to 2x slower: chat stays on ours."""
+    import tailor.backends.local as local
+
+    class NoThreads:
+        def __init__(self, *args, **kwargs):
+            raise AssertionError("chat started a thread")
+
+    local_backend.model_and_tokenizer()  # loading may use a thread pool of its own
+    with monkeypatch.context() as patch:
+        patch.setattr(local.threading, "Thread", NoThreads)
+        reply = local_backend.chat(PROMPTS[1], max_tokens=12)
+    assert reply.usage.completion_tokens > 0
+    assert "".join(local_backend.stream(PROMPTS[1], max_tokens=12)) == reply.text
+
+
+def test_int4_weights_stay_close_to_float32(local_backend):
+    """4-bit weights in bfloat16: the next-token distribution moves a little; the argmax mostly holds."""
+    import torch
+
+    from tailor.backends.local import LocalBackend
+    from tailor.backends.quantize import BFloat16Linear, Int4Linear
+
+    packed = LocalBackend(quantize="int4", prompt_cache=False)
+    model, tokenizer = packed.model_and_tokenizer()
+    assert sum(isinstance(m, Int4Linear) for m in model.modules()) == 7 * model.config.num_hidden_layers
+    assert isinstance(model.lm_head, BFloat16Linear)
+    reference, _ = local_backend.model_and_tokenizer()
+    for prompt in PROMPTS:
+        inputs = tokenizer.apply_chat_template([{"role": "user", "content": prompt}], add_generation_prompt=True,
+                                               return_tensors="pt", return_dict=True)
+        with torch.inference_mode():
+            exact, approx = reference(**inputs).logits[0], model(**inputs).logits[0]
+        assert torch.nn.functional.cosine_similarity(exact, approx, dim=-1).min() > 0.99
+        assert (exact.argmax(-1) == approx.argmax(-1)).float().mean() > 0.85

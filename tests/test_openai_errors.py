@@ -80,3 +80,80 @@ def test_structured_reply_is_validated_whatever_the_server_promised():
     with pytest.raises(SchemaError, match="not JSON"):
         backend.chat("x", schema=Answer, max_tokens=5)
     assert calls[0]["response_format"]["type"] == "json_schema"
+
+
+def backend_refusing(refuse, calls: list, **options) -> OpenAIBackend:
+    """A server that answers `refuse(body)` = (status, json) or None for a normal JSON reply."""
+    def handler(request):
+        body = json.loads(request.content)
+        calls.append(body)
+        refusal = refuse(body)
+        if refusal:
+            return httpx.Response(refusal[0], json=refusal[1])
+        return httpx.Response(200, json=completion_body('{"value": 3}'))
+
+    client = httpx.Client(transport=httpx.MockTransport(handler))
+    return OpenAIBackend(model="m", base_url="http://mock.invalid/v1", api_key=SECRET, max_retries=0,
+                         http_client=client, **options)
+
+
+def _answer_model():
+    from pydantic import BaseModel
+
+    class Answer(BaseModel):
+        value: int
+
+    return Answer
+
+
+def test_structured_output_steps_down_through_llama_cpp_style_refusals():
+    """llama.cpp's server refuses json_schema with HTTP 500 "validation error"; its JSON mode takes a schema."""
+    def refuse(body):
+        if body["response_format"]["type"] == "json_schema":
+            return 500, {"error": {"message": "1 validation error: ('body', 'response_format', 'type') "
+                                              "Input should be 'text' or 'json_object'"}}
+        return None
+
+    calls: list = []
+    backend = backend_refusing(refuse, calls)
+    assert backend.chat("x", schema=_answer_model(), max_tokens=5).parsed.value == 3
+    assert calls[0]["response_format"]["type"] == "json_schema"
+    assert calls[1]["response_format"]["type"] == "json_object" and "schema" in calls[1]["response_format"]
+    backend.chat("y", schema=_answer_model(), max_tokens=5)  # remembered: no second refusal
+    assert len(calls) == 3 and calls[2]["response_format"]["type"] == "json_object"
+
+
+def test_a_500_that_is_not_a_refusal_is_raised_not_stepped_down():
+    calls: list = []
+    backend = backend_refusing(lambda body: (500, {"error": {"message": "out of memory"}}), calls)
+    with pytest.raises(BadResponseError, match="500"):
+        backend.chat("x", schema=_answer_model(), max_tokens=5)
+    assert len(calls) == 1
+
+
+def test_prompted_tools_setting_sends_no_tools_and_parses_the_json_reply():
+    from tailor.backends.tools import Tool
+
+    def get_weather(city: str) -> str:
+        """Weather for a city."""
+        return city
+
+    calls: list = []
+
+    def handler(request):
+        calls.append(json.loads(request.content))
+        return httpx.Response(200, json=completion_body('{"tool": "get_weather", "arguments": {"city": "Oslo"}}'))
+
+    client = httpx.Client(transport=httpx.MockTransport(handler))
+    backend = OpenAIBackend(model="m", base_url="http://mock.invalid/v1", api_key=SECRET, max_retries=0,
+                            http_client=client, tools="prompted")
+    result = backend.chat("weather?", tools=[Tool.from_function(get_weather)], max_tokens=30)
+    assert [(c.name, c.arguments) for c in result.tool_calls] == [("get_weather", {"city": "Oslo"})]
+    assert "tools" not in calls[0] and "get_weather" in calls[0]["messages"][0]["content"]
+
+
+def test_an_unknown_tools_setting_is_a_clear_error():
+    from tailor.errors import UsageError
+
+    with pytest.raises(UsageError, match="native, prompted"):
+        OpenAIBackend(model="m", base_url="http://mock.invalid/v1", api_key=SECRET, tools="sometimes")

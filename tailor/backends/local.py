@@ -51,7 +51,9 @@ def load_model(model_dir: Path, adapter: str | Path | None = None, fresh: bool =
         if adapter:
             model = attach_adapter(model, Path(adapter))
         if quantize:
-            model = quantize_linear_layers(model, quantize)
+            from tailor.backends.quantize import quantize_model
+
+            model = quantize_model(model, quantize)
         model.eval()
         if not fresh:
             _LOADED[key] = (model, tokenizer)
@@ -71,18 +73,6 @@ def attach_adapter(model, adapter: Path):
                                  f"(trained on a different one?): {str(error).splitlines()[0]}") from error
 
 
-def quantize_linear_layers(model, scheme: str):
-    """int8 dynamic quantization of every Linear layer: faster on the CPU, numerics change (off by default)."""
-    if scheme != "int8":
-        raise UsageError(f"unknown quantization {scheme!r}; the only option is int8 (TAILOR_QUANTIZE)")
-    import torch
-    from torch.ao.quantization import quantize_dynamic
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
-
-
 class LocalBackend(Backend):
     name = "local"
 
@@ -92,7 +82,7 @@ class LocalBackend(Backend):
         from tailor.backends.prompt_cache import PromptCache
 
         self.model_dir, self._model_id = resolve_model(model)
-        self.quantize = setting(quantize, "TAILOR_QUANTIZE")  # "int8" or None (exact float32, the default)
+        self.quantize = setting(quantize, "TAILOR_QUANTIZE")  # "int4", "int8" or None (exact float32, the default)
         self.adapter = Path(adapter) if adapter else None
         self.repetition_penalty = repetition_penalty
         self.batch_size = batch_size
@@ -118,11 +108,20 @@ class LocalBackend(Backend):
 
     # -- generation -----------------------------------------------------------------------------
     def _generate(self, request: ChatRequest) -> Iterator[str | Completion]:
+        prompt = self.prompt_ids(request)
+        if not request.stream:
+            # generate on the caller's thread: torch's OpenMP workers belong to the thread that started
+            # them, and a second thread doing matrix work beside them ran up to 2x slower (bench/generation.py)
+            yield self._completion(request, prompt, self._run_generate([prompt], [request])[0])
+            return
+        yield from self._stream(request, prompt)
+
+    def _stream(self, request: ChatRequest, prompt: list[int]) -> Iterator[str | Completion]:
+        """Generate on a helper thread and yield the text as it arrives: the only way to hand out pieces."""
         from transformers import TextIteratorStreamer
 
-        model, tokenizer = self.model_and_tokenizer()
+        _, tokenizer = self.model_and_tokenizer()
         streamer = TextIteratorStreamer(tokenizer, skip_prompt=True, skip_special_tokens=True)
-        prompt = self.prompt_ids(request)
         outcome: dict = {}
 
         def run():

@@ -25,20 +25,24 @@ from tailor.errors import (
     BadResponseError,
     RateLimitedError,
     UnreachableError,
+    UsageError,
 )
 
 OPENAI_HOST = "https://api.openai.com/v1"
 DEFAULT_OPENAI_MODEL = "gpt-4o-mini"
 DEFAULT_TIMEOUT_S = 60.0
 DEFAULT_RETRIES = 2  # the SDK retries connection errors, 408, 429 and 5xx with backoff
-STRUCTURED_MODES = ("json_schema", "json_object", "prompt")  # strongest first
+# strongest first; "json_object_schema" is llama.cpp's server extension: JSON mode constrained by a schema
+STRUCTURED_MODES = ("json_schema", "json_object_schema", "json_object", "prompt")
+TOOL_MODES = ("native", "prompted")
 
 
 class OpenAIBackend(Backend):
     name = "openai"
 
     def __init__(self, model: str | None = None, base_url: str | None = None, api_key: str | None = None,
-                 timeout: float | None = None, max_retries: int | None = None, http_client=None):
+                 timeout: float | None = None, max_retries: int | None = None, http_client=None,
+                 tools: str | None = None):
         from openai import OpenAI
 
         self.base_url = setting(base_url, "OPENAI_BASE_URL", OPENAI_HOST).rstrip("/")
@@ -51,8 +55,13 @@ class OpenAIBackend(Backend):
         retries = int(setting(max_retries, "TAILOR_OPENAI_RETRIES", DEFAULT_RETRIES))
         self.client = OpenAI(base_url=self.base_url, api_key=key or "not-needed", timeout=timeout,
                              max_retries=retries, http_client=http_client)
-        self.structured_mode = "json_schema"  # lowered to json_object, then prompt, if the server refuses
-        self.native_tools = True
+        self.structured_mode = "json_schema"  # lowered one step at a time while the server refuses
+        # "prompted": the tool list in the prompt and the reply as JSON, for servers that accept `tools` but
+        # never call one (llama.cpp's server with a plain chat template); "native" falls back on a refusal
+        tool_mode = setting(tools, "TAILOR_OPENAI_TOOLS", "native")
+        if tool_mode not in TOOL_MODES:
+            raise UsageError(f"TAILOR_OPENAI_TOOLS must be one of {', '.join(TOOL_MODES)}, not {tool_mode!r}")
+        self.native_tools = tool_mode == "native"
 
     @property
     def model(self) -> str:
@@ -63,7 +72,7 @@ class OpenAIBackend(Backend):
 
     def _generate(self, request: ChatRequest) -> Iterator[str | Completion]:
         if request.tools and request.tool_choice != "none" and self.native_tools:
-            yield self._with_fallback(self._native_tool_call, request, "tools")
+            yield self._tool_call(request)
             return
         if request.tools and request.tool_choice != "none":
             yield self._prompted_tool_call(request)
@@ -110,8 +119,7 @@ class OpenAIBackend(Backend):
             try:
                 return self._call(request, messages, **extra)
             except BadResponseError as error:
-                refused = getattr(error, "status", None) in (400, 422)
-                if not (response_format and refused):
+                if not (response_format and _refused(error, "response_format")):
                     raise
                 self.structured_mode = STRUCTURED_MODES[STRUCTURED_MODES.index(self.structured_mode) + 1]
 
@@ -122,12 +130,10 @@ class OpenAIBackend(Backend):
         schema = json_schema_of(request.schema)
         hint = {"role": "system", "content": "Reply with one JSON object only, following this JSON schema: "
                 + json.dumps(schema)}
-        if self.structured_mode == "json_schema":
-            return request.messages, {"type": "json_schema", "json_schema": {
-                "name": schema_name(request.schema), "schema": schema, "strict": False}}
-        if self.structured_mode == "json_object":
-            return [hint, *request.messages], {"type": "json_object"}
-        return [hint, *request.messages], None
+        if self.structured_mode == "prompt":
+            return [hint, *request.messages], None
+        messages = request.messages if self.structured_mode == "json_schema" else [hint, *request.messages]
+        return messages, _response_format(self.structured_mode, schema_name(request.schema), schema)
 
     # -- tool calls -----------------------------------------------------------------------------
     def _native_tool_call(self, request: ChatRequest) -> Completion:
@@ -146,10 +152,7 @@ class OpenAIBackend(Backend):
         """For servers without native tools: the tool list in the prompt, the reply in JSON mode."""
         schema = tool_reply_schema(request.tools, request.tool_choice)
         messages = [{"role": "system", "content": describe_tools(request.tools)}, *_flatten_tool_turns(request)]
-        response = self._with_fallback(
-            lambda r: self._call(r, messages, response_format={"type": "json_schema", "json_schema": {
-                "name": "tool_reply", "schema": schema, "strict": False}}), request, "json_schema",
-            lambda r: self._call(r, messages, response_format={"type": "json_object"}))
+        response = self._first_accepted_format(request, messages, "tool_reply", schema)
         text, call = parse_tool_reply(response.choices[0].message.content or "")
         calls = [ToolCall(call["name"], call["arguments"], id="call_0")] if call else []
         return Completion(text=text, usage=_usage(response), model=self.model, tool_calls=calls,
@@ -162,19 +165,44 @@ class OpenAIBackend(Backend):
                 model=self.model, messages=messages, max_tokens=request.max_tokens,
                 temperature=request.temperature, **extra)
 
-    def _with_fallback(self, primary, request, feature: str, secondary=None):
-        """Try a feature the server may not support; on a 400 that names it, fall back once."""
+    def _first_accepted_format(self, request: ChatRequest, messages, name: str, schema: dict):
+        """Call with the strongest JSON response format the server accepts (the last one is plain JSON mode)."""
+        modes = STRUCTURED_MODES[:-1]
+        for mode in modes:
+            try:
+                return self._call(request, messages, response_format=_response_format(mode, name, schema))
+            except BadResponseError as error:
+                if mode == modes[-1] or not _refused(error, "response_format"):
+                    raise
+        raise AssertionError("unreachable: the last format re-raises")
+
+    def _tool_call(self, request: ChatRequest) -> Completion:
+        """Native tool calling; a server that refuses `tools` gets them in the prompt from then on."""
         try:
-            return primary(request)
+            return self._native_tool_call(request)
         except BadResponseError as error:
-            if getattr(error, "status", None) not in (400, 404, 422, 501):
+            if not _refused(error, "tools"):
                 raise
-            if feature == "tools":
-                self.native_tools = False
-                return self._prompted_tool_call(request)
-            if secondary is not None:
-                return secondary(request)
-            raise
+            self.native_tools = False
+            return self._prompted_tool_call(request)
+
+
+def _response_format(mode: str, name: str, schema: dict) -> dict:
+    if mode == "json_schema":
+        return {"type": "json_schema", "json_schema": {"name": name, "schema": schema, "strict": False}}
+    if mode == "json_object_schema":
+        return {"type": "json_object", "schema": schema}
+    return {"type": "json_object"}
+
+
+def _refused(error: BadResponseError, field: str) -> bool:
+    """Did the server refuse a request field it does not support (rather than fail on a supported one)?"""
+    status = getattr(error, "status", None)
+    if status in (400, 404, 422, 501):
+        return True
+    # llama-cpp-python's server answers a field value it does not accept with HTTP 500 "validation error"
+    message = f"{error} {error.__cause__}"  # the server's whole answer is on the SDK's exception
+    return status == 500 and "validation error" in message and field in message
 
 
 def _looks_like_json(text: str | None) -> bool:

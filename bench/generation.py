@@ -1,14 +1,14 @@
 """Local generation speed, every number measured in this run and printed as a ratio to its baseline.
 
 1. Batched vs sequential: aggregate tokens/s of `chat_batch` at batch sizes 1, 4, 8, 16 against the same
-   prompts one by one (target at batch 8: at least 4x).
-2. Single stream: tokens/s and time to first token of each variant against plain float32 `generate`
-   (target for the best variant: 1.5x). int8 changes the numerics; the bench reports how many greedy
-   answers stay identical to float32.
+   prompts one by one (target at batch 8: at least 4x), in float32 and with int4 weights.
+2. Single stream: tokens/s, time to first token and streamed tokens/s of each variant against plain float32
+   `generate` (target for the best variant: 1.5x). int8 and int4 change the numerics; the bench reports how
+   many greedy answers stay identical to float32.
 3. Prompt prefix reuse: an agent's turns (the same ~390-token system prompt and tool list, then a
    growing conversation) with the local backend's prompt cache on against off; same greedy replies.
 4. llama.cpp on the same GGUF, when llama-cpp-python is installed (`make bench-full`); skipped otherwise.
-   Printed as tailor/llama.cpp ratios for the single stream and for the best batched throughput.
+   Printed as tailor/llama.cpp ratios for each single-stream variant and for the best batched throughput.
 
 Run: `python bench/generation.py [--quick]`. Read the ratios: absolute numbers move with machine load.
 """

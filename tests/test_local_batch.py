@@ -61,20 +61,28 @@ def test_constrained_json_keeps_the_schemas_property_order(local_backend):
     assert isinstance(result.parsed, Backwards)
 
 
-def test_chat_generates_on_the_callers_thread_and_stream_still_streams(local_backend, monkeypatch):
-    """A second thread doing torch's matrix work beside the first ran up to 2x slower: chat stays on ours."""
+def test_chat_and_stream_generate_on_the_callers_thread(local_backend, monkeypatch):
+    """A second thread doing torch's matrix work beside the first ran up to 2x slower: both stay on ours."""
     import tailor.backends.local as local
 
     class NoThreads:
         def __init__(self, *args, **kwargs):
-            raise AssertionError("chat started a thread")
+            raise AssertionError("generation started a thread")
 
     local_backend.model_and_tokenizer()  # loading may use a thread pool of its own
     with monkeypatch.context() as patch:
         patch.setattr(local.threading, "Thread", NoThreads)
-        reply = local_backend.chat(PROMPTS[1], max_tokens=12)
+        patch.setattr("threading.Thread", NoThreads)
+        reply = local_backend.chat(PROMPTS[1], max_tokens=24)
+        pieces = list(local_backend.stream(PROMPTS[1], max_tokens=24))
     assert reply.usage.completion_tokens > 0
-    assert "".join(local_backend.stream(PROMPTS[1], max_tokens=12)) == reply.text
+    assert len(pieces) > 3 and "".join(pieces) == reply.text  # token by token, the same greedy text
+
+
+def test_streamed_structured_reply_follows_the_grammar(local_backend):
+    pieces = list(local_backend.stream(PROMPTS[1], schema=Word, max_tokens=24))
+    assert Word.model_validate_json("".join(pieces))
+    assert "".join(pieces) == local_backend.chat(PROMPTS[1], schema=Word, max_tokens=24).text
 
 
 def test_int4_weights_stay_close_to_float32(local_backend):

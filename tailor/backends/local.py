@@ -108,39 +108,36 @@ class LocalBackend(Backend):
 
     # -- generation -----------------------------------------------------------------------------
     def _generate(self, request: ChatRequest) -> Iterator[str | Completion]:
+        # everything runs on the caller's thread: torch's OpenMP workers belong to the thread that started
+        # them, and a second thread doing matrix work beside them ran up to 2x slower (bench/generation.py)
         prompt = self.prompt_ids(request)
         if not request.stream:
-            # generate on the caller's thread: torch's OpenMP workers belong to the thread that started
-            # them, and a second thread doing matrix work beside them ran up to 2x slower (bench/generation.py)
             yield self._completion(request, prompt, self._run_generate([prompt], [request])[0])
             return
         yield from self._stream(request, prompt)
 
     def _stream(self, request: ChatRequest, prompt: list[int]) -> Iterator[str | Completion]:
-        """Generate on a helper thread and yield the text as it arrives: the only way to hand out pieces."""
-        from transformers import TextIteratorStreamer
+        """Yield the text token by token from our own decode loop (`generate` would need a second thread)."""
+        from tailor.backends.decode import TextDeltas, decode_tokens, sampling_processors
 
-        _, tokenizer = self.model_and_tokenizer()
-        streamer = TextIteratorStreamer(tokenizer, skip_prompt=True, skip_special_tokens=True)
-        outcome: dict = {}
+        model, tokenizer = self.model_and_tokenizer()
+        processors = sampling_processors(self._grammar_processors([request]), self.repetition_penalty,
+                                         request.temperature)
+        cache, cached = self.prompt_cache.lookup(prompt) if self.prompt_cache else (None, 0)
+        if cache is None:
+            from transformers import DynamicCache
 
-        def run():
-            try:
-                outcome["ids"] = self._run_generate([prompt], [request], streamer)[0]
-            except BaseException as error:  # re-raised in the caller's thread below
-                outcome["error"] = error
-                streamer.end()
-
-        worker = threading.Thread(target=run, daemon=True)
-        worker.start()
+            cache, cached = DynamicCache(config=model.config), 0
+        deltas = TextDeltas(tokenizer)
         wants_text = not request.tools  # tool replies are JSON to parse, not text to show
-        for piece in streamer:
+        for token in decode_tokens(model, prompt, request.max_tokens, _stop_ids(tokenizer, model), processors,
+                                   request.temperature, cache, cached):
+            piece = deltas.add(token)
             if piece and wants_text:
                 yield piece
-        worker.join()
-        if "error" in outcome:
-            raise outcome["error"]
-        yield self._completion(request, prompt, outcome["ids"])
+        if self.prompt_cache:
+            self.prompt_cache.store(prompt, cache)
+        yield self._completion(request, prompt, deltas.ids)
 
     def chat_batch(self, conversations, *, max_tokens: int = 256, temperature: float = 0.0, tools=None,
                    tool_choice: str = "auto", schema=None, batch_size: int | None = None):

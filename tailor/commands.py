@@ -28,6 +28,9 @@ def info(args) -> int:
         print(f"model         {setting(args.model, 'TAILOR_OPENAI_MODEL', 'gpt-4o-mini')}")
     else:
         print(f"model         {setting(args.model, 'TAILOR_MODEL', 'bundled SmolLM2-135M-Instruct')}")
+        quantize = setting(None, "TAILOR_QUANTIZE")
+        print(f"weights       {quantize + ' (faster, numerics change)' if quantize else 'float32 (exact)'}"
+              f"{'' if quantize else '; TAILOR_QUANTIZE=int4 or int8 for speed'}")
     print(f"cache folder  {home()}")
     print(f"runs folder   {runs_dir().resolve()}")
     gguf, embedder = bundled_gguf(), bundled_embedder_dir()

@@ -131,7 +131,7 @@ def test_a_500_that_is_not_a_refusal_is_raised_not_stepped_down():
     assert len(calls) == 1
 
 
-def test_prompted_tools_setting_sends_no_tools_and_parses_the_json_reply():
+def test_prompted_tools_setting_sends_no_tools_and_steps_down_like_structured_output():
     from tailor.backends.tools import Tool
 
     def get_weather(city: str) -> str:
@@ -141,15 +141,23 @@ def test_prompted_tools_setting_sends_no_tools_and_parses_the_json_reply():
     calls: list = []
 
     def handler(request):
-        calls.append(json.loads(request.content))
+        body = json.loads(request.content)
+        calls.append(body)
+        if body["response_format"]["type"] == "json_schema":  # refused as llama.cpp's server does
+            return httpx.Response(500, json={"error": {"message": "1 validation error: response_format"}})
         return httpx.Response(200, json=completion_body('{"tool": "get_weather", "arguments": {"city": "Oslo"}}'))
 
     client = httpx.Client(transport=httpx.MockTransport(handler))
     backend = OpenAIBackend(model="m", base_url="http://mock.invalid/v1", api_key=SECRET, max_retries=0,
                             http_client=client, tools="prompted")
-    result = backend.chat("weather?", tools=[Tool.from_function(get_weather)], max_tokens=30)
-    assert [(c.name, c.arguments) for c in result.tool_calls] == [("get_weather", {"city": "Oslo"})]
-    assert "tools" not in calls[0] and "get_weather" in calls[0]["messages"][0]["content"]
+    for _ in range(2):
+        result = backend.chat("weather?", tools=[Tool.from_function(get_weather)], max_tokens=30)
+        assert [(c.name, c.arguments) for c in result.tool_calls] == [("get_weather", {"city": "Oslo"})]
+    assert [c["response_format"]["type"] for c in calls] == ["json_schema", "json_object", "json_object"]
+    sent = calls[1]
+    assert "tools" not in sent and "schema" in sent["response_format"]
+    systems = [m["content"] for m in sent["messages"] if m["role"] == "system"]
+    assert len(systems) == 1 and "get_weather" in systems[0] and "JSON schema" in systems[0]
 
 
 def test_an_unknown_tools_setting_is_a_clear_error():

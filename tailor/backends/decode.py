@@ -18,16 +18,14 @@ from collections.abc import Iterator
 import torch
 
 
-def decode_tokens(model, prompt: list[int], max_new_tokens: int, stop_ids: set[int], processors,
-                  temperature: float = 0.0, cache=None, cached_tokens: int = 0) -> Iterator[int]:
+def decode_tokens(model, prompt: list[int], max_new_tokens: int, stop_ids: set[int], processors, cache,
+                  temperature: float = 0.0, cached_tokens: int = 0) -> Iterator[int]:
     """Yield new token ids, the stop token included, until a stop token or `max_new_tokens`.
 
-    `cache` may hold the keys and values of the prompt's first `cached_tokens` tokens (prompt prefix reuse);
-    it is extended in place, so the caller can keep it afterwards.
+    `cache` (a transformers Cache) holds the keys and values of the prompt's first `cached_tokens` tokens
+    (0 for an empty one; more when a prompt prefix is reused). It is extended in place, so the caller can
+    keep it afterwards.
     """
-    from transformers import DynamicCache
-
-    cache = cache if cache is not None else DynamicCache(config=model.config)
     sequence = torch.tensor([prompt])
     step_input = sequence[:, cached_tokens:]
     with torch.inference_mode():

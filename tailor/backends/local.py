@@ -131,7 +131,7 @@ class LocalBackend(Backend):
         deltas = TextDeltas(tokenizer)
         wants_text = not request.tools  # tool replies are JSON to parse, not text to show
         for token in decode_tokens(model, prompt, request.max_tokens, _stop_ids(tokenizer, model), processors,
-                                   request.temperature, cache, cached):
+                                   cache, request.temperature, cached):
             piece = deltas.add(token)
             if piece and wants_text:
                 yield piece
@@ -177,7 +177,7 @@ class LocalBackend(Backend):
                               model=completion.model, backend=self.name, finish_reason=completion.finish_reason,
                               error=str(error))
 
-    def _run_generate(self, prompts: list[list[int]], requests: list[ChatRequest], streamer=None):
+    def _run_generate(self, prompts: list[list[int]], requests: list[ChatRequest]):
         """One `generate` call over left-padded prompts; returns each item's new token ids."""
         import torch
 
@@ -188,7 +188,7 @@ class LocalBackend(Backend):
         attention = torch.tensor([[0] * (width - len(p)) + [1] * len(p) for p in prompts])
         first = requests[0]
         options = dict(max_new_tokens=max(r.max_tokens for r in requests), pad_token_id=pad,
-                       do_sample=first.temperature > 0, streamer=streamer)
+                       do_sample=first.temperature > 0)
         if first.temperature > 0:
             options.update(temperature=first.temperature, top_p=1.0, top_k=0)
         else:

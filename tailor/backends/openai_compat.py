@@ -8,6 +8,7 @@ schema in the prompt) and the reply is validated here. Timeouts and retries are 
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Iterator
 
@@ -128,11 +129,11 @@ class OpenAIBackend(Backend):
         if request.schema is None:
             return request.messages, None
         schema = json_schema_of(request.schema)
-        hint = {"role": "system", "content": "Reply with one JSON object only, following this JSON schema: "
-                + json.dumps(schema)}
+        hinted = _with_system_note(request.messages, "Reply with one JSON object only, following this JSON "
+                                   "schema: " + json.dumps(schema))
         if self.structured_mode == "prompt":
-            return [hint, *request.messages], None
-        messages = request.messages if self.structured_mode == "json_schema" else [hint, *request.messages]
+            return hinted, None
+        messages = request.messages if self.structured_mode == "json_schema" else hinted
         return messages, _response_format(self.structured_mode, schema_name(request.schema), schema)
 
     # -- tool calls -----------------------------------------------------------------------------
@@ -149,10 +150,11 @@ class OpenAIBackend(Backend):
                           tool_calls=calls, finish_reason="tool_calls" if calls else "stop")
 
     def _prompted_tool_call(self, request: ChatRequest) -> Completion:
-        """For servers without native tools: the tool list in the prompt, the reply in JSON mode."""
-        schema = tool_reply_schema(request.tools, request.tool_choice)
+        """For servers without native tools: the tool list in the prompt, the reply as constrained JSON."""
         messages = [{"role": "system", "content": describe_tools(request.tools)}, *_flatten_tool_turns(request)]
-        response = self._first_accepted_format(request, messages, "tool_reply", schema)
+        reply = dataclasses.replace(request, messages=messages, tools=[], schema={
+            "title": "tool_reply", **tool_reply_schema(request.tools, request.tool_choice)})
+        response = self._structured_call(reply)
         text, call = parse_tool_reply(response.choices[0].message.content or "")
         calls = [ToolCall(call["name"], call["arguments"], id="call_0")] if call else []
         return Completion(text=text, usage=_usage(response), model=self.model, tool_calls=calls,
@@ -165,17 +167,6 @@ class OpenAIBackend(Backend):
                 model=self.model, messages=messages, max_tokens=request.max_tokens,
                 temperature=request.temperature, **extra)
 
-    def _first_accepted_format(self, request: ChatRequest, messages, name: str, schema: dict):
-        """Call with the strongest JSON response format the server accepts (the last one is plain JSON mode)."""
-        modes = STRUCTURED_MODES[:-1]
-        for mode in modes:
-            try:
-                return self._call(request, messages, response_format=_response_format(mode, name, schema))
-            except BadResponseError as error:
-                if mode == modes[-1] or not _refused(error, "response_format"):
-                    raise
-        raise AssertionError("unreachable: the last format re-raises")
-
     def _tool_call(self, request: ChatRequest) -> Completion:
         """Native tool calling; a server that refuses `tools` gets them in the prompt from then on."""
         try:
@@ -185,6 +176,13 @@ class OpenAIBackend(Backend):
                 raise
             self.native_tools = False
             return self._prompted_tool_call(request)
+
+
+def _with_system_note(messages: list[dict], note: str) -> list[dict]:
+    """Add a note to the leading system message, or start with one: some chat templates allow only one."""
+    if messages and messages[0].get("role") == "system":
+        return [{**messages[0], "content": f"{messages[0].get('content') or ''}\n\n{note}"}, *messages[1:]]
+    return [{"role": "system", "content": note}, *messages]
 
 
 def _response_format(mode: str, name: str, schema: dict) -> dict:

@@ -1,9 +1,10 @@
 """The RAG evaluation's wall time before and after batched generation: same questions, same answers.
 
 Before: one `generate` call per question (batch 1, no prompt cache), as every evaluation ran before
-`chat_batch`. After: the evaluation's default, 8 questions per left-padded `generate` call. Both runs
-answer the same questions on the same model with greedy decoding in this process, one after the other;
-the bench prints both wall times, the ratio, and how many answers are identical.
+`chat_batch`. After: the evaluation's default, 8 questions per left-padded `generate` call. Then the same
+batched run with int4 weights (`TAILOR_QUANTIZE=int4`), whose numerics differ. All runs answer the same
+questions with greedy decoding in this process, one after the other; the bench prints the wall times, the
+ratios, how many answers are identical to the float32 ones, and each run's answer correctness.
 
     python bench/rag_eval.py              # all 96 questions (about 8 minutes on 2 idle cores)
     python bench/rag_eval.py --limit 24   # a quicker look
@@ -23,12 +24,12 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 
-def timed_evaluation(batch: int, items, store) -> tuple[float, dict]:
+def timed_evaluation(batch: int, items, store, quantize: str | None = None) -> tuple[float, dict]:
     from rag.answer import REPETITION_PENALTY
     from rag.evaluate import evaluate
     from tailor.backends.local import LocalBackend
 
-    backend = LocalBackend(repetition_penalty=REPETITION_PENALTY, prompt_cache=False)
+    backend = LocalBackend(repetition_penalty=REPETITION_PENALTY, prompt_cache=False, quantize=quantize)
     backend.chat("Hi", max_tokens=2)  # load before the clock starts: both runs time generation alone
     started = time.perf_counter()
     report = evaluate(backend, store, items, batch=batch)
@@ -50,14 +51,16 @@ def main() -> None:
     ingest([data_dir() / "rag" / "kb"], store, progress=False)
     before_s, before = timed_evaluation(1, items, store)
     after_s, after = timed_evaluation(8, items, store)
-    same = sum(a["answer"] == b["answer"] for a, b in zip(before["per_item"], after["per_item"], strict=True))
+    int4_s, int4 = timed_evaluation(8, items, store, quantize="int4")
     print(f"\nRAG evaluation, {len(items)} questions ({len(items)} grounded + "
           f"{sum(it['answerable'] for it in items)} closed-book answers), local model, greedy")
-    print(f"   before: one generate per question   {before_s:7.1f} s   1.00x")
-    print(f"   after:  chat_batch, 8 per generate  {after_s:7.1f} s   {before_s / after_s:4.2f}x faster")
-    print(f"   answers identical: {same}/{len(items)}; correctness {before['answers']['answer_correctness']} "
-          f"before, {after['answers']['answer_correctness']} after")
-
+    rows = [("before: one generate per question", before_s, before),
+            ("after:  chat_batch, 8 per generate", after_s, after),
+            ("after, with int4 weights", int4_s, int4)]
+    for label, seconds, report in rows:
+        same = sum(a["answer"] == b["answer"] for a, b in zip(before["per_item"], report["per_item"], strict=True))
+        print(f"   {label:<36} {seconds:7.1f} s   {before_s / seconds:5.2f}x   answers identical {same}/{len(items)}"
+              f"   correctness {report['answers']['answer_correctness']}")
 
 if __name__ == "__main__":
     main()

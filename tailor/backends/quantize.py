@@ -65,22 +65,30 @@ def _linear_layers(model):
                 yield module, name, child
 
 
-def pack_int4(weight):
-    """Split a float weight [out, in] into 4-bit codes and a (scale, zero) pair per group of 32 inputs.
-
-    The codes are asymmetric: w = code * scale + minimum, code in 0..15, the Q4_1 rule. torch's kernel
-    computes (code - 8) * scale + zero, so zero = minimum + 8 * scale. Returns (packed codes, scales and
-    zeros [in / 32, out, 2] in bfloat16, the largest absolute difference the 4-bit grid makes).
-    """
+def int4_codes(weight):
+    """(codes, scale, minimum) per group of 32 inputs: w ~ code * scale + minimum, code in 0..15 (the Q4_1 rule)."""
     out_features, in_features = weight.shape
     groups = weight.detach().float().reshape(out_features, in_features // GROUP_SIZE, GROUP_SIZE)
     minimum = groups.amin(-1, keepdim=True)
     scale = ((groups.amax(-1, keepdim=True) - minimum) / LEVELS).clamp(min=torch.finfo(torch.float32).tiny)
-    codes = ((groups - minimum) / scale).round().clamp(0, LEVELS)
-    grid_error = (codes * scale + minimum - groups).abs().max().item()
+    return ((groups - minimum) / scale).round().clamp(0, LEVELS), scale, minimum
+
+
+def grid_error(weight) -> float:
+    """The largest absolute difference the 4-bit grid makes to `weight` (0.0 for the bundled model's)."""
+    codes, scale, minimum = int4_codes(weight)
+    return (codes * scale + minimum - weight.detach().float().reshape(codes.shape)).abs().max().item()
+
+
+def pack_int4(weight):
+    """The packed codes and the (scale, zero) pairs [in / 32, out, 2] in bfloat16 that torch's kernel takes.
+
+    The kernel computes (code - 8) * scale + zero, so zero = minimum + 8 * scale.
+    """
+    codes, scale, minimum = int4_codes(weight)
     scales_and_zeros = torch.stack([scale.squeeze(-1), (minimum + 8 * scale).squeeze(-1)], dim=-1)
-    packed = torch.ops.aten._convert_weight_to_int4pack_for_cpu(codes.to(torch.int32).reshape(out_features, -1), 1)
-    return packed, scales_and_zeros.transpose(0, 1).contiguous().to(torch.bfloat16), grid_error
+    packed = torch.ops.aten._convert_weight_to_int4pack_for_cpu(codes.to(torch.int32).reshape(weight.shape), 1)
+    return packed, scales_and_zeros.transpose(0, 1).contiguous().to(torch.bfloat16)
 
 
 class Int4Linear(torch.nn.Module):
@@ -89,7 +97,7 @@ class Int4Linear(torch.nn.Module):
     def __init__(self, linear):
         super().__init__()
         self.in_features, self.out_features = linear.in_features, linear.out_features
-        packed, scales_and_zeros, self.grid_error = pack_int4(linear.weight)
+        packed, scales_and_zeros = pack_int4(linear.weight)
         self.register_buffer("packed", packed)
         self.register_buffer("scales_and_zeros", scales_and_zeros)
         self.bias = linear.bias

@@ -84,9 +84,7 @@ def warm_up(advisor: Advisor, ways) -> None:
         for way in {"classifier", "combined"} & set(ways):
             advisor.model(with_rules=way == "combined")
     if "prompt" in ways:
-        load = getattr(advisor.backend(), "model_and_tokenizer", None)  # the local backend loads lazily
-        if load:
-            load()
+        advisor.backend().load()  # the local backend loads lazily
 
 
 def evaluate(advisor: Advisor, ways=WAYS, limit: int | None = None) -> dict:

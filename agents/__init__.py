@@ -22,12 +22,11 @@ def adapter_path() -> Path | None:
 
 
 def make_backend(name: str | None = None, model: str | None = None, adapter: str | Path | None = "auto"):
-    """The backend the agent thinks with; on the local model the tool-calling adapter is used when trained."""
-    from tailor.backends import get_backend
-    from tailor.config import DEFAULT_BACKEND, setting
+    """The backend the agent thinks with; a backend that loads adapters uses the tool-calling one when trained."""
+    from tailor.backends import chosen_backend, get_backend
 
     if adapter == "auto":
-        adapter = adapter_path() if setting(name, "TAILOR_BACKEND", DEFAULT_BACKEND) == "local" else None
+        adapter = adapter_path() if "adapter" in chosen_backend(name).honours else None
     return get_backend(name, model=model, adapter=adapter)
 
 

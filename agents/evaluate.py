@@ -233,16 +233,17 @@ def print_table(results: dict) -> None:
 def configurations(args) -> dict:
     """Which backends to compare: on the local model, with and without the adapter, and the baseline."""
     from agents import adapter_path, make_backend
-    from tailor.config import DEFAULT_BACKEND, setting
+    from tailor.backends import chosen_backend
 
-    chosen = setting(args.backend, "TAILOR_BACKEND", DEFAULT_BACKEND)
     base = make_backend(args.backend, args.model, adapter=None)
+    chosen = base.name
+    loads_adapters = "adapter" in chosen_backend(chosen).honours
     configs = {f"agent ({chosen})": base, f"baseline ({chosen}, no loop)": base}
-    adapter = adapter_path() if chosen == "local" and not args.no_adapter else None
+    adapter = adapter_path() if loads_adapters and not args.no_adapter else None
     if adapter:
         configs = {f"agent ({chosen} + tool adapter)": make_backend(args.backend, args.model, adapter=adapter),
                    **configs}
-    elif chosen == "local":
+    elif loads_adapters:
         print("no tool-calling adapter yet (tailor reserve train-tools): the local model runs without it",
               file=sys.stderr)
     return configs

@@ -29,7 +29,7 @@ def add_commands(subparsers, common) -> None:
 
 def run_compare(args) -> int:
     from compare import Plan, compare_methods, latest_report
-    from tailor.config import DEFAULT_BACKEND, setting
+    from tailor.backends import chosen_backend
     from tailor.errors import UsageError
 
     if args.open and not (args.quick or args.out or args.no_run):
@@ -38,7 +38,7 @@ def run_compare(args) -> int:
             raise UsageError("no report yet; make one with `tailor compare --quick` "
                              "(or add --quick to --open)")
         return open_report(folder)
-    plan = Plan(backend=setting(args.backend, "TAILOR_BACKEND", DEFAULT_BACKEND), model=args.model,
+    plan = Plan(backend=chosen_backend(args.backend).name, model=args.model,
                 quick=args.quick, run=not args.no_run,
                 timeout_s=args.timeout or (600 if args.quick else 3600))
     folder = compare_methods(plan, out=args.out)

@@ -26,6 +26,7 @@ from pathlib import Path
 from compare.code import file_sha256, fingerprint
 from compare.rows import FAILED, MEASURED, NOT_MEASURED, REUSED
 from compare.sources import Source
+from tailor.backends import chosen_backend
 from tailor.config import PROJECT_ROOT, runs_dir
 
 
@@ -146,7 +147,7 @@ def child_env(plan: Plan) -> dict:
     env = dict(os.environ, TAILOR_RUNS=str(runs_dir().resolve()), TAILOR_BACKEND=plan.backend,
                PYTHONUNBUFFERED="1")
     if plan.model:
-        env["TAILOR_OPENAI_MODEL" if plan.backend == "openai" else "TAILOR_MODEL"] = plan.model
+        env[chosen_backend(plan.backend).model_env] = plan.model
     return env
 
 

@@ -12,10 +12,10 @@ def run(args) -> str:
     from compare import Plan, compare_methods, latest_report
     from compare.runner import reusable
     from compare.sources import ADVISE, SOURCES
-    from tailor.config import DEFAULT_BACKEND, setting
+    from tailor.backends import chosen_backend
 
-    plan = Plan(backend=setting(getattr(args, "backend", None), "TAILOR_BACKEND", DEFAULT_BACKEND),
-                model=getattr(args, "model", None), quick=True)
+    plan = Plan(backend=chosen_backend(getattr(args, "backend", None)).name, model=getattr(args, "model", None),
+                quick=True)
     missing = [s.demo for s in SOURCES if not reusable(s, plan)]
     if not missing:
         folder = compare_methods(plan, advise=ADVISE if reusable(ADVISE, plan) else None)

@@ -107,7 +107,7 @@ def evaluate(args) -> dict:
     questions = subset(load_questions(), args.limit)
     names = args.variants
     for name in names:  # fail before any generation when an adapter is missing
-        v.backend_options(v.variant(name), v.backend_kind(args))
+        v.backend_options(v.variant(name), args.backend)
     needs_store = any(v.VARIANTS[n].retrieval for n in names)
     hits = retrieval_hits(questions, v.open_course_store(), args.k) if needs_store else {}
     per_variant, rows_by_variant, models = {}, {}, {}
@@ -125,7 +125,7 @@ def result_document(args, questions, names, per_variant, rows_by_variant, models
     return {
         "demo": "finetune_rag",
         "timestamp": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        "backend": v.backend_kind(args),
+        "backend": v.backend_name(args),
         "model": next(iter(models.values()), None),  # the first variant's (the base model's) id
         "models": models,
         "items": len(questions),

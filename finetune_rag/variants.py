@@ -22,7 +22,7 @@ from tailor.errors import UsageError
 K = 3  # passages per question (the grounded adapter is trained on prompts with 3)
 MODE = "hybrid"  # rag/'s dense + BM25 fused by reciprocal rank
 MAX_TOKENS = 128  # the voice allows 80 words, about 110 tokens
-REPETITION_PENALTY = 1.1  # the 135M model loops without it (local backend only)
+REPETITION_PENALTY = 1.1  # the 135M model loops without it (servers decode their own way)
 
 
 @dataclass(frozen=True)
@@ -72,28 +72,32 @@ def adapter_path(chosen: Variant):
 
 
 def backend_for(chosen: Variant, args=None):
-    """The backend a variant generates with: the configured one, with the variant's adapter on local."""
+    """The backend a variant generates with: the configured one, with the variant's adapter."""
     from tailor.backends import get_backend
 
-    kind = backend_kind(args)
-    return get_backend(kind, **backend_options(chosen, kind, getattr(args, "model", None)))
+    name = getattr(args, "backend", None)
+    return get_backend(name, **backend_options(chosen, name, getattr(args, "model", None)))
 
 
-def backend_kind(args=None) -> str:
-    """local, openai or fake: the --backend flag, else TAILOR_BACKEND, else local."""
-    from tailor.config import DEFAULT_BACKEND, setting
+def backend_name(args=None) -> str:
+    """The configured backend's name: the --backend flag, else TAILOR_BACKEND, else local."""
+    from tailor.backends import chosen_backend
 
-    return setting(getattr(args, "backend", None), "TAILOR_BACKEND", DEFAULT_BACKEND)
+    return chosen_backend(getattr(args, "backend", None)).name
 
 
-def backend_options(chosen: Variant, kind: str, model: str | None = None) -> dict:
-    """What the variant changes in the backend: the adapter (local only) and nothing else."""
-    if kind == "openai" and chosen.run is not None:
+def backend_options(chosen: Variant, backend: str | None = None, model: str | None = None) -> dict:
+    """What the variant changes in the backend: the adapter and nothing else (plus the repetition guard the
+    135M model needs, which a server leaves to its own decoding)."""
+    from tailor.backends import chosen_backend
+
+    options = {"model": model, "adapter": None, "repetition_penalty": REPETITION_PENALTY}
+    entry = chosen_backend(backend)
+    if chosen.run is not None and "adapter" in entry.honours:
+        options["adapter"] = adapter_path(chosen)
+    elif chosen.run is not None and "adapter" not in entry.ignores:
         raise UsageError(f"variant {chosen.name} loads a LoRA adapter, which needs the local backend; "
                          "use --backend local or a variant without 'ft'")
-    options = {"model": model}
-    if kind == "local":
-        options.update(adapter=adapter_path(chosen), repetition_penalty=REPETITION_PENALTY)
     return options
 
 

@@ -42,14 +42,14 @@ def check_base(adapter: Path, model: str | None) -> None:
 
 
 def tutor_backend(adapter: str | Path | None = None, base_only: bool = False, model: str | None = None):
-    """A LocalBackend on the base model, with the tutor adapter unless base_only."""
-    from tailor.backends.local import LocalBackend
+    """The local backend on the base model, with the tutor adapter unless base_only."""
+    from tailor.backends import get_backend
 
     if base_only:
-        return LocalBackend(model=model)
+        return get_backend("local", model=model)
     path = find_adapter(adapter)
     check_base(path, model)
-    return LocalBackend(model=model, adapter=path)
+    return get_backend("local", model=model, adapter=path)
 
 
 def ask(backend, question: str, max_tokens: int = MAX_TOKENS):

@@ -52,14 +52,11 @@ def run_ingest(args) -> int:
 
 
 def rag_backend(args):
-    """The chosen backend; the local model gets the repetition guard a 135M model needs."""
+    """The chosen backend, with the repetition guard a 135M model needs (a server decodes its own way)."""
     from rag.answer import REPETITION_PENALTY
     from tailor.cliutil import backend_from_args
-    from tailor.config import setting
 
-    if setting(args.backend, "TAILOR_BACKEND", "local") == "local":
-        return backend_from_args(args, repetition_penalty=REPETITION_PENALTY)
-    return backend_from_args(args)
+    return backend_from_args(args, repetition_penalty=REPETITION_PENALTY)
 
 
 def run_ask(args) -> int:

@@ -200,7 +200,7 @@ def main(argv=None) -> int:
     from rag.store import open_store
     from tailor.backends import get_backend
     from tailor.cliutil import positive_int
-    from tailor.config import quiet_libraries, setting
+    from tailor.config import quiet_libraries
 
     parser = argparse.ArgumentParser(prog="python -m rag.evaluate", description=__doc__.splitlines()[0])
     parser.add_argument("--limit", type=int, default=None, help="evaluate N evenly spaced questions only")
@@ -221,8 +221,7 @@ def main(argv=None) -> int:
     ingest_s = round(time.perf_counter() - began, 2)
     if args.retrieval_only:
         return retrieval_only(store, items, started)
-    local = setting(args.backend, "TAILOR_BACKEND", "local") == "local"
-    backend = get_backend(args.backend, **({"repetition_penalty": REPETITION_PENALTY} if local else {}))
+    backend = get_backend(args.backend, repetition_penalty=REPETITION_PENALTY)
     report = evaluate(backend, store, items, threshold=args.threshold, batch=args.batch_size)
     report.update(demo="rag", backend=backend.name, model=backend.model, items=len(items), ingest_s=ingest_s,
                   answerable=sum(it["answerable"] for it in items), k=5,

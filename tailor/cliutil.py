@@ -13,14 +13,19 @@ from tailor.errors import UsageError
 
 
 def backend_options() -> argparse.ArgumentParser:
-    """A parent parser with --backend and --model (flag > environment variable > default)."""
+    """A parent parser with --backend and --model (flag > environment variable > default), from the registry."""
+    from tailor.backends.registry import BACKENDS
+    from tailor.config import DEFAULT_BACKEND
+
+    kinds = [name + (" (default)" if name == DEFAULT_BACKEND else f" ({entry.hint})" if entry.hint else "")
+             for name, entry in BACKENDS.items()]
+    models = [f"{name}: {entry.model_help} (env {entry.model_env})" for name, entry in BACKENDS.items()
+              if entry.model_help]
     parent = argparse.ArgumentParser(add_help=False)
     group = parent.add_argument_group("model backend")
-    group.add_argument("--backend", choices=("local", "openai", "fake"), default=None,
-                       help="local (default), openai (any OpenAI-compatible server) or fake; env TAILOR_BACKEND")
-    group.add_argument("--model", default=None,
-                       help="local: model folder or .gguf (env TAILOR_MODEL); openai: model name "
-                            "(env TAILOR_OPENAI_MODEL)")
+    group.add_argument("--backend", choices=tuple(BACKENDS), default=None,
+                       help=f"{', '.join(kinds[:-1])} or {kinds[-1]}; env TAILOR_BACKEND")
+    group.add_argument("--model", default=None, help="; ".join(models))
     return parent
 
 
@@ -41,10 +46,11 @@ def run_command(function, args) -> int:
         return 130
 
 
-def backend_from_args(args, **overrides):
+def backend_from_args(args, **options):
+    """The backend of --backend and --model, with any other common options (see tailor.backends.registry)."""
     from tailor.backends import get_backend
 
-    return get_backend(getattr(args, "backend", None), model=getattr(args, "model", None), **overrides)
+    return get_backend(getattr(args, "backend", None), model=getattr(args, "model", None), **options)
 
 
 def positive_int(text: str) -> int:

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from tailor.cliutil import backend_from_args, print_footer, read_prompt
-from tailor.config import home, runs_dir, setting
+from tailor.config import home, runs_dir
 from tailor.errors import UsageError
 
 LIBRARIES = ["torch", "transformers", "peft", "xgrammar", "sentence-transformers", "chromadb", "langgraph",
@@ -18,19 +18,14 @@ LIBRARIES = ["torch", "transformers", "peft", "xgrammar", "sentence-transformers
 
 def info(args) -> int:
     """Print what tailor would use, without loading any model."""
+    from tailor.backends import chosen_backend
     from tailor.models import bundled_embedder_dir, bundled_gguf
 
-    backend = setting(args.backend, "TAILOR_BACKEND", "local")
+    backend = chosen_backend(args.backend)
     print(f"tailor        {importlib.metadata.version('tailor')} on Python {platform.python_version()}")
-    print(f"backend       {backend}")
-    if backend == "openai":
-        print(f"base url      {setting(None, 'OPENAI_BASE_URL', 'https://api.openai.com/v1')}")
-        print(f"model         {setting(args.model, 'TAILOR_OPENAI_MODEL', 'gpt-4o-mini')}")
-    else:
-        print(f"model         {setting(args.model, 'TAILOR_MODEL', 'bundled SmolLM2-135M-Instruct')}")
-        quantize = setting(None, "TAILOR_QUANTIZE")
-        print(f"weights       {quantize + ' (faster, numerics change)' if quantize else 'float32 (exact)'}"
-              f"{'' if quantize else '; TAILOR_QUANTIZE=int4 or int8 for speed'}")
+    print(f"backend       {backend.name}")
+    for label, value in backend.backend_class().describe(args.model):
+        print(f"{label:<14}{value}")
     print(f"cache folder  {home()}")
     print(f"runs folder   {runs_dir().resolve()}")
     gguf, embedder = bundled_gguf(), bundled_embedder_dir()
@@ -81,11 +76,11 @@ def _load_schema(path: str) -> dict:
 
 
 def serve(args) -> int:
-    from tailor.backends.local import LocalBackend
+    from tailor.backends import get_backend
     from tailor.serve import serve as run_server
 
-    backend = LocalBackend(model=args.model, adapter=args.adapter)
-    backend.model_and_tokenizer()  # load before listening, so the first request is not slow
+    backend = get_backend("local", model=args.model, adapter=args.adapter)  # serving the local model
+    backend.load()  # before listening, so the first request is not slow
     run_server(backend, host=args.host, port=args.port)
     return 0
 

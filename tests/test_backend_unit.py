@@ -37,6 +37,39 @@ def test_get_backend_reads_the_environment(monkeypatch):
     assert get_backend("fake", model="scripted").model == "scripted"
 
 
+def test_an_option_the_backend_cannot_honour_is_refused_naming_one_that_can(monkeypatch):
+    monkeypatch.setenv("OPENAI_BASE_URL", "http://127.0.0.1:9/v1")
+    with pytest.raises(UsageError, match="openai backend cannot load a LoRA adapter; use --backend local"):
+        get_backend("openai", adapter="runs/tutor/latest")
+    with pytest.raises(UsageError, match="fake backend cannot quantize"):
+        get_backend("fake", quantize="int4")
+
+
+def test_a_decoding_tweak_is_left_to_backends_that_decode_their_own_way(monkeypatch):
+    monkeypatch.setenv("OPENAI_BASE_URL", "http://127.0.0.1:9/v1")
+    assert get_backend("openai", repetition_penalty=1.15, model="m").name == "openai"
+    assert get_backend("fake", repetition_penalty=1.15, adapter="a").model == "fake-model"
+
+
+def test_a_new_backend_is_one_registry_entry(monkeypatch, capsys):
+    """--backend's choices, `get_backend` and `tailor info` all read the one list."""
+    import dataclasses
+
+    from tailor.backends import registry
+    from tailor.cliutil import backend_options
+    from tailor.commands import info
+
+    entry = dataclasses.replace(registry.BACKENDS["fake"], name="scripted", hint="replies from a script")
+    monkeypatch.setitem(registry.BACKENDS, "scripted", entry)
+    args = backend_options().parse_args(["--backend", "scripted"])
+    assert get_backend(args.backend).name == "fake"  # the entry's class
+    assert "scripted (replies from a script)" in " ".join(backend_options().format_help().split())
+    with pytest.raises(UsageError, match="local, openai, fake, scripted"):
+        get_backend("nonesuch")
+    info(args)
+    assert "backend       scripted\nmodel         fake-model" in capsys.readouterr().out
+
+
 @pytest.mark.parametrize("messages", [[], "", "   ", [{"role": "user", "content": "  "}],
                                       [{"role": "wizard", "content": "hi"}], [{"role": "user", "content": 3}],
                                       "not a list".split()])

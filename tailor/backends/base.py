@@ -110,6 +110,14 @@ class Backend(ABC):
     def _generate(self, request: ChatRequest) -> Iterator[str | Completion]:
         """Yield text pieces as they are generated, then exactly one Completion."""
 
+    @classmethod
+    def describe(cls, model: str | None = None) -> list[tuple[str, str]]:
+        """(label, value) lines for `tailor info`: what this backend would use, found without loading a model."""
+        return []
+
+    def load(self) -> None:
+        """Load the model now (a server does, before it listens, so its first request is not slow)."""
+
     # -- built on _generate -------------------------------------------------------------------
     def chat(self, messages, *, max_tokens: int = 256, temperature: float = 0.0, tools=None,
              tool_choice: str = "auto", schema: SchemaLike | None = None) -> ChatResult:

@@ -20,7 +20,7 @@ from tailor.errors import BackendError
 class FakeBackend(Backend):
     name = "fake"
 
-    def __init__(self, model: str | None = None, replies=None, **_ignored):
+    def __init__(self, model: str | None = None, replies=None):
         self._model = model or "fake-model"
         self.replies: deque = deque()
         self.requests: list[ChatRequest] = []
@@ -30,6 +30,10 @@ class FakeBackend(Backend):
     @property
     def model(self) -> str:
         return self._model
+
+    @classmethod
+    def describe(cls, model: str | None = None) -> list[tuple[str, str]]:
+        return [("model", f"{model or 'fake-model'} (scripted replies, for tests)")]
 
     def queue(self, text: str = "", tool_calls=None, parsed=None, error: Exception | None = None):
         """Add one scripted reply. `parsed` may be a dict or a pydantic instance; it becomes JSON text."""

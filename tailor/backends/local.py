@@ -96,8 +96,19 @@ class LocalBackend(Backend):
     def model(self) -> str:
         return self._model_id + (f"+{self.adapter.name}" if self.adapter else "")
 
+    @classmethod
+    def describe(cls, model: str | None = None) -> list[tuple[str, str]]:
+        quantize = setting(None, "TAILOR_QUANTIZE")
+        weights = (f"{quantize} (faster, numerics change)" if quantize
+                   else "float32 (exact); TAILOR_QUANTIZE=int4 or int8 for speed")
+        return [("model", setting(model, "TAILOR_MODEL", "bundled SmolLM2-135M-Instruct")), ("weights", weights)]
+
     def model_and_tokenizer(self):
+        """The loaded (model, tokenizer), shared in-process; what training and evaluation read the weights from."""
         return load_model(self.model_dir, self.adapter, quantize=self.quantize)
+
+    def load(self) -> None:
+        self.model_and_tokenizer()
 
     # -- prompts --------------------------------------------------------------------------------
     def prompt_ids(self, request: ChatRequest) -> list[int]:

@@ -68,6 +68,11 @@ class OpenAIBackend(Backend):
     def model(self) -> str:
         return self._model
 
+    @classmethod
+    def describe(cls, model: str | None = None) -> list[tuple[str, str]]:
+        return [("base url", setting(None, "OPENAI_BASE_URL", OPENAI_HOST)),
+                ("model", setting(model, "TAILOR_OPENAI_MODEL", DEFAULT_OPENAI_MODEL))]
+
     def close(self) -> None:
         self.client.close()
 

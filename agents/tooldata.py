@@ -62,7 +62,7 @@ class Writer:
 
     def record(self, answer: str) -> dict:
         from tailor.backends.base import ChatRequest
-        from tailor.backends.local import render_messages
+        from tailor.chat_format import render_messages
 
         system = {"role": "system", "content": system_prompt(self.ctx.user, self.ctx.today)}
         request = ChatRequest(messages=[system, *self.turns], max_tokens=1, tools=self.tools)

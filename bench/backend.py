@@ -27,8 +27,8 @@ def timed(function):
 
 
 def measure_loads() -> tuple[float, float]:
-    from tailor.backends.local import load_model
     from tailor.models import bundled_gguf, cached_conversion
+    from tailor.weights import load_model
 
     with tempfile.TemporaryDirectory() as cache:
         os.environ["TAILOR_MODEL_CACHE"] = cache

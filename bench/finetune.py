@@ -58,8 +58,8 @@ def peak_rss_gib() -> float:
 
 
 def measure(kind: str, steps: int, batch_size: int, data: Path | None, max_length: int) -> dict:
-    from tailor.backends.local import load_model
     from tailor.models import resolve_model
+    from tailor.weights import load_model
 
     model, tokenizer = load_model(resolve_model(None)[0], fresh=True)
     if kind.startswith("lora"):

@@ -15,6 +15,7 @@ import hashlib
 import json
 from pathlib import Path
 
+from tailor.chat_format import prompt_ids
 from tailor.errors import UsageError
 
 ROLES = ("system", "user", "assistant", "tool")  # tool: results an agent saw, as rendered at inference
@@ -58,12 +59,6 @@ def _parse_line(line: str, where: str) -> dict:
 def data_hash(path) -> str:
     """sha256 of the data file, stored in the run card so a run can be traced to its data."""
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
-
-
-def prompt_ids(tokenizer, messages: list[dict]) -> list[int]:
-    """The inference prompt: the chat template of these turns with the assistant header appended."""
-    return tokenizer.apply_chat_template(messages, add_generation_prompt=True, tokenize=True,
-                                         return_dict=False)
 
 
 def encode_record(tokenizer, messages: list[dict], max_length: int) -> dict:

@@ -65,8 +65,8 @@ def train(config: TrainConfig, progress: bool = True) -> Path:
     """Train a LoRA adapter; return the completed run folder (and point <name>/latest at it)."""
     config.check()
     records = load_records(config.data)
-    from tailor.backends.local import load_model
     from tailor.models import resolve_model
+    from tailor.weights import load_model
 
     folder, model_id = resolve_model(config.base)
     run = _run_folder(config)
@@ -192,8 +192,8 @@ def merge(run: Path, base: str | None = None) -> Path:
     import shutil
     import tempfile
 
-    from tailor.backends.local import load_model
     from tailor.models import resolve_model
+    from tailor.weights import load_model
 
     folder, _ = resolve_model(base)
     model, tokenizer = load_model(folder, adapter=run, fresh=True)

@@ -89,7 +89,7 @@ def cached_conversion(gguf: Path, name: str) -> Path:
 
 
 def _convert_gguf(gguf: Path, out_dir: Path) -> None:
-    from tailor.backends.local import silence_transformers
+    from tailor.weights import silence_transformers
 
     silence_transformers()
     from transformers import AutoModelForCausalLM, AutoTokenizer

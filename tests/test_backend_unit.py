@@ -223,3 +223,22 @@ def test_prompt_cache_reuses_only_a_long_enough_shared_prefix():
     assert (copy.length, shared) == (4, 4)
     assert cache.lookup([1, 2, 7, 7]) == (None, 0)  # shares 2 < min_shared
     assert cache.hits == 2
+
+
+def test_both_backends_write_an_earlier_tool_call_as_the_same_json():
+    """The local model's prompt and a server without tool fields see one tool-call text: the one adapters learn."""
+    from tailor.backends.base import ChatRequest
+    from tailor.chat_format import SCHEMA_NOTE, flatten_tool_turns, render_messages
+
+    history = [{"role": "system", "content": "Be brief."}, {"role": "user", "content": "Book it"},
+               {"role": "assistant", "content": "", "tool_calls": [
+                   {"id": "c1", "type": "function", "function": {"name": "book_table", "arguments": '{"n": 2}'}}]},
+               {"role": "tool", "tool_call_id": "c1", "content": "booked"}]
+    rendered = render_messages(ChatRequest(messages=history, max_tokens=8, tools=normalize_tools([book_table])))
+    flattened = flatten_tool_turns(history)
+    assert rendered[2]["content"] == flattened[2]["content"] == '{"tool": "book_table", "arguments": {"n": 2}}'
+    assert rendered[0]["content"].startswith("Be brief.\n\nYou can call these tools.") and len(rendered) == 4
+    assert rendered[3] == {"role": "tool", "content": "booked"}
+    assert flattened[3] == {"role": "user", "content": "Tool result: booked"}
+    with_schema = render_messages(ChatRequest(messages=history[1:2], max_tokens=8, schema={"type": "object"}))
+    assert with_schema[0] == {"role": "system", "content": SCHEMA_NOTE + '{"type": "object"}'}

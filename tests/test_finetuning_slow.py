@@ -58,8 +58,8 @@ def test_reloaded_adapter_gives_identical_logits_and_lower_loss(tiny_run):
 
     from finetuning.data import prompt_ids
     from finetuning.evaluate import heldout_loss
-    from tailor.backends.local import load_model
     from tailor.models import resolve_model
+    from tailor.weights import load_model
 
     run, _ = tiny_run
     folder, _ = resolve_model(None)

@@ -8,69 +8,19 @@ reused. `chat_batch` runs many conversations through one left-padded `generate` 
 from __future__ import annotations
 
 import json
-import logging
-import os
-import threading
 import uuid
-import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
 from tailor.backends.base import Backend, ChatRequest, Completion, ToolCall, Usage, check_max_tokens
-from tailor.backends.structured import describe_tools, json_schema_of, parse_tool_reply, tool_reply_schema
+from tailor.backends.structured import json_schema_of, parse_tool_reply, tool_reply_schema
+from tailor.chat_format import prompt_ids, render_messages
 from tailor.config import setting
-from tailor.errors import ModelNotFoundError, SchemaError, UsageError
+from tailor.errors import SchemaError, UsageError
 from tailor.models import resolve_model
+from tailor.weights import load_model
 
 DEFAULT_BATCH_SIZE = 8
-_LOADED: dict[tuple, tuple] = {}  # (model folder, adapter) -> (model, tokenizer), shared in-process
-_LOAD_LOCK = threading.Lock()
-
-
-def silence_transformers() -> None:
-    """transformers and torch are chatty on the CPU; keep the demos' output readable."""
-    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
-    logging.getLogger("transformers").setLevel(logging.ERROR)
-    warnings.filterwarnings("ignore", module="transformers")
-
-
-def load_model(model_dir: Path, adapter: str | Path | None = None, fresh: bool = False, quantize: str | None = None):
-    """Load (model, tokenizer), cached per (folder, adapter, quantization). `fresh=True`: a private copy to train."""
-    key = (str(model_dir), str(adapter) if adapter else None, quantize)
-    with _LOAD_LOCK:
-        if not fresh and key in _LOADED:
-            return _LOADED[key]
-        silence_transformers()
-        from transformers import AutoModelForCausalLM, AutoTokenizer
-
-        tokenizer = AutoTokenizer.from_pretrained(model_dir)
-        model = AutoModelForCausalLM.from_pretrained(model_dir, dtype="float32")
-        if adapter:
-            model = attach_adapter(model, Path(adapter))
-        if quantize:
-            from tailor.backends.quantize import quantize_model
-
-            model = quantize_model(model, quantize)
-        model.eval()
-        if not fresh:
-            _LOADED[key] = (model, tokenizer)
-        return model, tokenizer
-
-
-def attach_adapter(model, adapter: Path):
-    """Wrap a base model with a LoRA adapter saved by peft; a wrong base model is a clear error."""
-    if not (adapter / "adapter_config.json").is_file():
-        raise ModelNotFoundError(f"no LoRA adapter at {adapter} (adapter_config.json missing); train one first")
-    from peft import PeftModel
-
-    try:
-        return PeftModel.from_pretrained(model, adapter)
-    except (RuntimeError, ValueError, KeyError) as error:
-        raise ModelNotFoundError(f"the adapter at {adapter} does not fit this base model "
-                                 f"(trained on a different one?): {str(error).splitlines()[0]}") from error
 
 
 class LocalBackend(Backend):
@@ -114,8 +64,7 @@ class LocalBackend(Backend):
     def prompt_ids(self, request: ChatRequest) -> list[int]:
         """The token ids the model sees: the chat template with the generation prompt."""
         _, tokenizer = self.model_and_tokenizer()
-        return tokenizer.apply_chat_template(render_messages(request), add_generation_prompt=True,
-                                             tokenize=True, return_dict=False)
+        return prompt_ids(tokenizer, render_messages(request))
 
     # -- generation -----------------------------------------------------------------------------
     def _generate(self, request: ChatRequest) -> Iterator[str | Completion]:
@@ -283,31 +232,3 @@ def _stop_ids(tokenizer, model) -> set[int]:
         ids.add(tokenizer.eos_token_id)
     return ids
 
-
-def render_messages(request: ChatRequest) -> list[dict]:
-    """OpenAI-style messages -> plain role/content turns the chat template can render.
-
-    Tool calls the model made become the JSON it was constrained to produce; tool results keep the
-    "tool" role; the tool list or the schema goes into the system message.
-    """
-    turns = []
-    for message in request.messages:
-        content = message.get("content") or ""
-        if message.get("tool_calls"):
-            call = message["tool_calls"][0]["function"]
-            arguments = call["arguments"]
-            arguments = json.loads(arguments) if isinstance(arguments, str) else arguments
-            content = json.dumps({"tool": call["name"], "arguments": arguments})
-        turns.append({"role": message["role"], "content": content})
-    note = ""
-    if request.tools and request.tool_choice != "none":
-        note = describe_tools(request.tools)
-    elif request.schema is not None:
-        note = "Reply with one JSON object only, following this JSON schema: " + json.dumps(
-            json_schema_of(request.schema))
-    if note:
-        if turns and turns[0]["role"] == "system":
-            turns[0] = {"role": "system", "content": turns[0]["content"] + "\n\n" + note}
-        else:
-            turns.insert(0, {"role": "system", "content": note})
-    return turns

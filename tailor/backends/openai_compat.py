@@ -13,13 +13,8 @@ import json
 from collections.abc import Iterator
 
 from tailor.backends.base import Backend, ChatRequest, Completion, ToolCall, Usage
-from tailor.backends.structured import (
-    describe_tools,
-    json_schema_of,
-    parse_tool_reply,
-    schema_name,
-    tool_reply_schema,
-)
+from tailor.backends.structured import json_schema_of, parse_tool_reply, schema_name, tool_reply_schema
+from tailor.chat_format import describe_tools, flatten_tool_turns, schema_note, with_system_note
 from tailor.config import setting
 from tailor.errors import (
     AuthenticationError,
@@ -134,8 +129,7 @@ class OpenAIBackend(Backend):
         if request.schema is None:
             return request.messages, None
         schema = json_schema_of(request.schema)
-        hinted = _with_system_note(request.messages, "Reply with one JSON object only, following this JSON "
-                                   "schema: " + json.dumps(schema))
+        hinted = with_system_note(request.messages, schema_note(schema))
         if self.structured_mode == "prompt":
             return hinted, None
         messages = request.messages if self.structured_mode == "json_schema" else hinted
@@ -156,7 +150,8 @@ class OpenAIBackend(Backend):
 
     def _prompted_tool_call(self, request: ChatRequest) -> Completion:
         """For servers without native tools: the tool list in the prompt, the reply as constrained JSON."""
-        messages = [{"role": "system", "content": describe_tools(request.tools)}, *_flatten_tool_turns(request)]
+        messages = [{"role": "system", "content": describe_tools(request.tools)},
+                    *flatten_tool_turns(request.messages)]
         reply = dataclasses.replace(request, messages=messages, tools=[], schema={
             "title": "tool_reply", **tool_reply_schema(request.tools, request.tool_choice)})
         response = self._structured_call(reply)
@@ -181,13 +176,6 @@ class OpenAIBackend(Backend):
                 raise
             self.native_tools = False
             return self._prompted_tool_call(request)
-
-
-def _with_system_note(messages: list[dict], note: str) -> list[dict]:
-    """Add a note to the leading system message, or start with one: some chat templates allow only one."""
-    if messages and messages[0].get("role") == "system":
-        return [{**messages[0], "content": f"{messages[0].get('content') or ''}\n\n{note}"}, *messages[1:]]
-    return [{"role": "system", "content": note}, *messages]
 
 
 def _response_format(mode: str, name: str, schema: dict) -> dict:
@@ -228,22 +216,6 @@ def _decode_arguments(arguments: str) -> dict:
     except json.JSONDecodeError as error:
         raise BadResponseError(f"the server returned tool arguments that are not JSON: {arguments[:80]!r}") from error
     return value if isinstance(value, dict) else {"value": value}
-
-
-def _flatten_tool_turns(request: ChatRequest) -> list[dict]:
-    """Tool-call history as plain text turns, for servers that reject the tool message fields."""
-    turns = []
-    for message in request.messages:
-        if message.get("tool_calls"):
-            call = message["tool_calls"][0]["function"]
-            turns.append({"role": "assistant", "content": json.dumps(
-                {"tool": call["name"], "arguments": _decode_arguments(call["arguments"])
-                 if isinstance(call["arguments"], str) else call["arguments"]})})
-        elif message["role"] == "tool":
-            turns.append({"role": "user", "content": "Tool result: " + (message.get("content") or "")})
-        else:
-            turns.append({"role": message["role"], "content": message.get("content") or ""})
-    return turns
 
 
 class _mapped_errors:

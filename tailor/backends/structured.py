@@ -85,33 +85,3 @@ def parse_tool_reply(text: str) -> tuple[str, dict | None]:
         return "", {"name": data["tool"], "arguments": data.get("arguments") or {}}
     return data.get("answer", ""), None
 
-
-def describe_tools(tools) -> str:
-    """The system-prompt text that tells a local model which tools exist and how to call them.
-
-    Compact signatures, not JSON schemas: the small model reads this on every step (and a tool-calling
-    adapter trains on it), and the grammar enforces the exact schema anyway.
-    """
-    lines = ["You can call these tools. To call one, reply with JSON "
-             '{"tool": NAME, "arguments": {...}}; to answer the user directly, reply {"answer": TEXT}.']
-    for tool in tools:
-        lines.append(f"- {tool.name}({signature(tool.parameters)}): {tool.description}")
-    return "\n".join(lines)
-
-
-def signature(parameters: dict) -> str:
-    """`name: type` per argument, enums as a|b|c, optional ones marked with '?'."""
-    required = set(parameters.get("required", []))
-    parts = []
-    for name, spec in parameters.get("properties", {}).items():
-        kind = "|".join(str(v) for v in spec["enum"]) if "enum" in spec else _type_name(spec)
-        parts.append(f"{name}{'' if name in required else '?'}: {kind}")
-    return ", ".join(parts)
-
-
-def _type_name(spec: dict) -> str:
-    if "type" in spec:
-        return spec["type"] if isinstance(spec["type"], str) else "|".join(spec["type"])
-    options = spec.get("anyOf") or spec.get("oneOf") or []
-    names = [_type_name(o) for o in options if o.get("type") != "null"]
-    return "|".join(names) or "any"

@@ -1,0 +1,68 @@
+"""Loading a model and its tokenizer from a folder, and attaching a LoRA adapter.
+
+What the local backend, training, evaluation and the benchmarks share. Loaded models are cached in-process
+per (folder, adapter, quantization), so every backend on the same weights shares one copy; `fresh=True`
+gives a private copy to train. Finding the folder (the bundled model, its one-time conversion) is
+tailor/models.py. transformers and peft are imported inside the functions.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import warnings
+from pathlib import Path
+
+from tailor.config import quiet_libraries
+from tailor.errors import ModelNotFoundError
+
+_LOADED: dict[tuple, tuple] = {}  # (model folder, adapter, quantization) -> (model, tokenizer)
+_LOAD_LOCK = threading.Lock()
+
+
+def silence_transformers() -> None:
+    """transformers and torch are chatty on the CPU; keep the demos' output readable (and everything offline)."""
+    quiet_libraries()
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    logging.getLogger("transformers").setLevel(logging.ERROR)
+    warnings.filterwarnings("ignore", module="transformers")
+
+
+def load_model(model_dir: Path, adapter: str | Path | None = None, fresh: bool = False, quantize: str | None = None):
+    """Load (model, tokenizer), cached per (folder, adapter, quantization). `fresh=True`: a private copy to train.
+
+    `quantize` ("int4" or "int8", tailor/backends/quantize.py) packs the weights after the adapter is attached.
+    """
+    key = (str(model_dir), str(adapter) if adapter else None, quantize)
+    with _LOAD_LOCK:
+        if not fresh and key in _LOADED:
+            return _LOADED[key]
+        silence_transformers()
+        from transformers import AutoModelForCausalLM, AutoTokenizer
+
+        tokenizer = AutoTokenizer.from_pretrained(model_dir)
+        model = AutoModelForCausalLM.from_pretrained(model_dir, dtype="float32")
+        if adapter:
+            model = attach_adapter(model, Path(adapter))
+        if quantize:
+            from tailor.backends.quantize import quantize_model
+
+            model = quantize_model(model, quantize)
+        model.eval()
+        if not fresh:
+            _LOADED[key] = (model, tokenizer)
+        return model, tokenizer
+
+
+def attach_adapter(model, adapter: Path):
+    """Wrap a base model with a LoRA adapter saved by peft; a wrong base model is a clear error."""
+    if not (adapter / "adapter_config.json").is_file():
+        raise ModelNotFoundError(f"no LoRA adapter at {adapter} (adapter_config.json missing); train one first")
+    from peft import PeftModel
+
+    try:
+        return PeftModel.from_pretrained(model, adapter)
+    except (RuntimeError, ValueError, KeyError) as error:
+        raise ModelNotFoundError(f"the adapter at {adapter} does not fit this base model "
+                                 f"(trained on a different one?): {str(error).splitlines()[0]}") from error

@@ -100,25 +100,15 @@ async def _sse(backend, lock, body: dict, options: dict):
     options = {k: v for k, v in options.items() if k != "tools"}
     async with lock:
         yield chunk({"role": "assistant", "content": ""})
-        pieces = []
-        for piece in backend.stream(body["messages"], **options):
-            pieces.append(piece)
+        stream = backend.stream(body["messages"], **options)
+        for piece in stream:
             yield chunk({"content": piece})
     yield chunk({}, finish="stop")
     if (body.get("stream_options") or {}).get("include_usage"):
-        usage = _count_usage(backend, body["messages"], "".join(pieces))
-        yield chunk({}, usage=usage)
+        usage = stream.usage  # the counts of the tokens the model read and wrote, as for a plain reply
+        yield chunk({}, usage={"prompt_tokens": usage.prompt_tokens, "completion_tokens": usage.completion_tokens,
+                               "total_tokens": usage.total_tokens})
     yield "data: [DONE]\n\n"
-
-
-def _count_usage(backend, messages, text: str) -> dict:
-    """Real token counts for a streamed reply, with the model's own tokenizer."""
-    from tailor.backends.base import ChatRequest, check_messages
-
-    prompt = len(backend.prompt_ids(ChatRequest(messages=check_messages(messages), max_tokens=1)))
-    _, tokenizer = backend.model_and_tokenizer()
-    completion = len(tokenizer(text, add_special_tokens=False)["input_ids"])
-    return {"prompt_tokens": prompt, "completion_tokens": completion, "total_tokens": prompt + completion}
 
 
 def _error(response_class, status: int, message: str):

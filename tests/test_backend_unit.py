@@ -6,6 +6,7 @@ import pytest
 from pydantic import BaseModel
 
 from tailor.backends import get_backend
+from tailor.backends.base import Usage
 from tailor.backends.fake import FakeBackend
 from tailor.backends.structured import parse_tool_reply, tool_reply_schema, validate_reply
 from tailor.backends.tools import Tool, normalize_tools
@@ -98,6 +99,27 @@ def test_chat_returns_text_usage_and_timing(fake):
 def test_stream_pieces_join_to_the_chat_text():
     fake = FakeBackend(replies=["one two three", "one two three"])
     assert "".join(fake.stream("count")) == fake.chat("count").text
+
+
+def test_a_stream_keeps_the_replys_usage_once_read(fake):
+    fake.queue(text="one two three").queue(text="one two three")
+    stream = fake.stream("count to three")
+    with pytest.raises(RuntimeError, match="once every piece has been read"):
+        print(stream.usage)
+    assert list(stream) == ["one", " two", " three"]
+    whole = fake.chat("count to three")
+    assert stream.usage == whole.usage == Usage(3, 3) and stream.result.text == whole.text
+    assert not fake.requests[0].tools and fake.requests[0].stream and not fake.requests[1].stream
+
+
+def test_a_streamed_reply_that_misses_the_schema_is_marked_not_raised(fake):
+    class Point(BaseModel):
+        x: int
+
+    fake.queue(text="not json")
+    stream = fake.stream("a point", schema=Point)
+    assert "".join(stream) == "not json"
+    assert stream.result.parsed is None and "not" in stream.result.error
 
 
 def test_schema_reply_is_parsed_and_validated(fake):

@@ -85,9 +85,11 @@ def test_local_usage_equals_the_tokenizers_count(local_backend):
 
 
 @pytest.mark.parametrize("backend", BACKENDS, indirect=True)
-def test_stream_joins_to_the_same_text_at_temperature_zero(backend):
-    whole = backend.chat(QUESTION, max_tokens=24).text
-    assert "".join(backend.stream(QUESTION, max_tokens=24)) == whole
+def test_stream_joins_to_the_same_text_and_usage_at_temperature_zero(backend):
+    whole = backend.chat(QUESTION, max_tokens=24)
+    stream = backend.stream(QUESTION, max_tokens=24)
+    assert "".join(stream) == whole.text
+    assert stream.usage == whole.usage
 
 
 @pytest.mark.parametrize("backend", STRUCTURED, indirect=True)

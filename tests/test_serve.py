@@ -58,3 +58,20 @@ def test_streamed_and_plain_requests_generate_on_the_event_loop_thread_one_at_a_
     assert replies == {"one two three four", "five six seven eight"}
     assert backend.threads == {loop_thread}
     assert not backend.overlapped
+
+
+def test_a_streamed_reply_reports_the_same_usage_as_a_plain_one():
+    backend = FakeBackend(replies=["one two three four", "one two three four"])
+    body = {"model": "fake-model", "messages": [{"role": "user", "content": "count to four"}], "max_tokens": 20}
+
+    async def both():
+        transport = httpx.ASGITransport(app=create_app(backend))
+        async with httpx.AsyncClient(transport=transport, base_url="http://tailor.test") as client:
+            streamed = await client.post("/v1/chat/completions",
+                                         json={**body, "stream": True, "stream_options": {"include_usage": True}})
+            return streamed, await client.post("/v1/chat/completions", json=body)
+
+    streamed, plain = asyncio.run(both())
+    chunks = [json.loads(line[6:]) for line in streamed.text.splitlines() if line.startswith("data: {")]
+    assert [c["usage"] for c in chunks if "usage" in c] == [plain.json()["usage"]]
+    assert plain.json()["usage"]["completion_tokens"] == 4

@@ -15,7 +15,7 @@ import importlib
 from tailor.backends.registry import BACKENDS, COMMON_OPTIONS, backend_names, chosen_backend, get_backend
 
 _INTERFACE = {"Backend": "base", "ChatRequest": "base", "ChatResult": "base", "Completion": "base",
-              "ToolCall": "base", "Usage": "base", "Tool": "tools"}
+              "Stream": "base", "ToolCall": "base", "Usage": "base", "Tool": "tools"}
 
 __all__ = ["BACKENDS", "COMMON_OPTIONS", "backend_names", "chosen_backend", "get_backend", *_INTERFACE]
 

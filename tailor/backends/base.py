@@ -128,13 +128,10 @@ class Backend(ABC):
         return self._result(request, completion, time.perf_counter() - start)
 
     def stream(self, messages, *, max_tokens: int = 256, temperature: float = 0.0,
-               schema: SchemaLike | None = None) -> Iterator[str]:
-        """Yield the reply's text as it is generated."""
-        request = self._request(messages, max_tokens, temperature, None, "auto", schema)
-        request.stream = True
-        for piece in self._generate(request):
-            if isinstance(piece, str):
-                yield piece
+               schema: SchemaLike | None = None) -> Stream:
+        """The reply's text as it is generated: iterate it for the pieces; once they are all read, its
+        `.result` is the whole ChatResult (its `.usage` the real token counts)."""
+        return Stream(self, messages, max_tokens, temperature, schema)
 
     def chat_batch(self, conversations: Sequence, **options) -> list[ChatResult]:
         """One reply per conversation; an item whose reply does not validate gets `.error` instead of raising.
@@ -192,6 +189,53 @@ class Backend(ABC):
         if request.schema is None:
             return None
         return validate_reply(completion.text, request.schema, completion.finish_reason, request.max_tokens)
+
+
+class Stream(Iterator[str]):
+    """The text pieces of one streamed reply, and after the last one the reply's ChatResult.
+
+        stream = backend.stream(messages, max_tokens=64)
+        for piece in stream: print(piece, end="")
+        stream.usage                              # prompt and completion tokens, as chat() counts them
+
+    Nothing runs until the first piece is asked for. A reply that does not fit the schema does not raise
+    here (the text is already out): `.result.error` says why, as in chat_batch.
+    """
+
+    def __init__(self, backend: Backend, messages, max_tokens: int, temperature: float, schema):
+        self.result: ChatResult | None = None
+        self._pieces = self._run(backend, messages, max_tokens, temperature, schema)
+
+    def __iter__(self) -> Stream:
+        return self
+
+    def __next__(self) -> str:
+        return next(self._pieces)
+
+    @property
+    def usage(self) -> Usage:
+        if self.result is None:
+            raise RuntimeError("a stream's usage is known once every piece has been read")
+        return self.result.usage
+
+    def _run(self, backend: Backend, messages, max_tokens, temperature, schema) -> Iterator[str]:
+        request = backend._request(messages, max_tokens, temperature, None, "auto", schema)
+        request.stream = True
+        start, completion = time.perf_counter(), None
+        for event in backend._generate(request):
+            if isinstance(event, Completion):
+                completion = event
+            else:
+                yield event
+        if completion is None:
+            raise RuntimeError("backend ended without a Completion")
+        latency = time.perf_counter() - start
+        try:
+            self.result = backend._result(request, completion, latency)
+        except SchemaError as error:
+            self.result = ChatResult(text=completion.text, usage=completion.usage, latency_s=latency,
+                                     model=completion.model, backend=backend.name,
+                                     finish_reason=completion.finish_reason, error=str(error))
 
 
 def _last_completion(events: Iterator[str | Completion]) -> Completion:

@@ -17,7 +17,6 @@ from advise import classifier, prompt, rules
 from advise.data import load_ideas, load_not_apps, split, split_not_apps
 from advise.explain import Advice, build_advice, not_an_app
 from advise.gate import check_text, looks_like_app, too_short
-from tailor.config import runs_dir
 from tailor.errors import UsageError
 
 WAYS = ("rules", "prompt", "classifier", "combined")
@@ -26,7 +25,9 @@ _VECTORS: dict = {}  # (embedding model id, text) -> vector, shared by every Adv
 
 
 def eval_path():
-    return runs_dir() / "eval" / "advise.json"
+    from tailor.runfiles import eval_path
+
+    return eval_path("advise")
 
 
 def default_way() -> tuple[str, str]:

@@ -7,7 +7,6 @@ fixed, so every way is trained and scored on the same ideas in every run.
 from __future__ import annotations
 
 import hashlib
-import json
 import random
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +14,7 @@ from pathlib import Path
 from advise.methods import NONE, check_method
 from tailor.config import data_dir
 from tailor.errors import UsageError
+from tailor.runfiles import jsonl_lines
 
 SEED = 13          # fixes the split
 TEST_SHARE = 0.25  # a quarter of each method's ideas are held out
@@ -46,11 +46,7 @@ def load_ideas(path: Path | None = None) -> list[Idea]:
     path = path or ideas_path()
     if not path.is_file():
         raise UsageError(f"the labelled ideas are missing at {path}; restore data/advise/ideas.jsonl")
-    ideas = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if line.strip():
-            ideas.append(_parse(json.loads(line), path, number))
-    return ideas
+    return [_parse(row, path, number) for number, row in jsonl_lines(path)]
 
 
 def _parse(row: dict, path: Path, number: int) -> Idea:

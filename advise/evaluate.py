@@ -12,10 +12,7 @@ way there becomes `tailor advise`'s default.
 from __future__ import annotations
 
 import argparse
-import json
-import os
 import sys
-import tempfile
 import time
 from collections import Counter
 from datetime import datetime, timezone
@@ -25,6 +22,7 @@ from advise.gate import looks_like_app
 from advise.methods import METHODS
 from tailor.cliutil import backend_options, positive_int
 from tailor.errors import UsageError
+from tailor.runfiles import write_json
 
 
 def confusion(truth: list[str], predicted: list[str]) -> list[list[int]]:
@@ -119,15 +117,6 @@ def evaluate(advisor: Advisor, ways=WAYS, limit: int | None = None) -> dict:
     }
 
 
-def write_json(report: dict, path) -> None:
-    """Atomic: a crash mid-write leaves the previous results in place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    with os.fdopen(handle, "w", encoding="utf-8") as out:
-        json.dump(report, out, indent=2)
-    os.replace(tmp, path)
-
-
 def format_report(report: dict) -> str:
     base = report["baseline"]
     lines = [f"held-out ideas: {report['n_test']} (trained on {report['n_train']})",
@@ -165,7 +154,7 @@ def run(args) -> int:
     ways = [w.strip() for w in args.ways.split(",") if w.strip()]
     advisor = Advisor(backend_factory=lambda: backend_from_args(args))
     report = evaluate(advisor, ways, args.limit)
-    write_json(report, eval_path())
+    write_json(eval_path(), report)
     print(format_report(report))
     print(f"wrote {eval_path()}")
     return 0

@@ -16,7 +16,7 @@ ADAPTER_RUN_NAME = "agent-tools"  # runs_dir()/agent-tools/latest holds the tool
 
 def adapter_path() -> Path | None:
     """The trained tool-calling adapter (runs_dir()/agent-tools/latest), or None before `train-tools`."""
-    from finetuning.runs import latest_run
+    from tailor.runfiles import latest_run
 
     return latest_run(ADAPTER_RUN_NAME)
 

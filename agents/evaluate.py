@@ -14,7 +14,6 @@ Writes runs_dir()/eval/agents.json.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import statistics
 import sys
 import tempfile
@@ -26,8 +25,8 @@ from agents.baseline import run_baseline
 from agents.dates import parse_date, parse_time
 from agents.graph import ReservationAgent
 from agents.state import Context
-from tailor.config import runs_dir
 from tailor.errors import UsageError
+from tailor.runfiles import eval_path, jsonl_lines, write_json
 
 TODAY = dt.date(2027, 3, 1)  # the scenarios' dates are written against this day (a Monday)
 USER = "alice"
@@ -41,13 +40,7 @@ def load_scenarios(path, limit: int | None = None) -> list[dict]:
     if not path.is_file():
         raise UsageError(f"scenario file {path} not found; try data/agents/scenarios.jsonl")
     scenarios = []
-    for number, line in enumerate(path.read_text().splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            item = json.loads(line)
-        except json.JSONDecodeError as error:
-            raise UsageError(f"{path}:{number}: not JSON ({error.msg})") from None
+    for number, item in jsonl_lines(path):
         if not isinstance(item, dict) or not item.get("turns") or set(item) - SCENARIO_KEYS:
             raise UsageError(f"{path}:{number}: a scenario needs turns and only the keys {sorted(SCENARIO_KEYS)}")
         scenarios.append(item)
@@ -213,12 +206,7 @@ def write_report(results: dict, scenarios: list[dict], source: str) -> Path:
         "baseline": next(iter(baselines.values()))["success_rate"] if baselines else None,
         "best_config": best, "configs": results,
     }
-    path = runs_dir() / "eval" / "agents.json"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temp = path.with_name(f".agents.json.{id(report)}.tmp")
-    temp.write_text(json.dumps(report, indent=2) + "\n")
-    temp.replace(path)
-    return path
+    return write_json(eval_path("agents"), report)
 
 
 def print_table(results: dict) -> None:

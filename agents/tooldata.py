@@ -27,6 +27,7 @@ from agents.schemas import build_tools
 from agents.state import Context
 from agents.tools import run_tool
 from tailor.config import data_dir
+from tailor.runfiles import read_jsonl, write_jsonl
 
 SEED = 0
 EXAMPLES = 240  # conversations of ~700 tokens each (the measured mean of a sample)
@@ -233,8 +234,7 @@ GENERATORS = {"book": ex_book, "search_book": ex_search_book, "missing": ex_miss
 
 # -- the data set ------------------------------------------------------------------------------------
 def held_out_turns() -> set[str]:
-    path = data_dir() / "agents" / "scenarios.jsonl"
-    return {_norm(t) for line in path.read_text().splitlines() if line.strip() for t in json.loads(line)["turns"]}
+    return {_norm(t) for scenario in read_jsonl(data_dir() / "agents" / "scenarios.jsonl") for t in scenario["turns"]}
 
 
 def _norm(text: str) -> str:
@@ -266,11 +266,7 @@ def generate(count: int = EXAMPLES, seed: int = SEED) -> list[dict]:
 
 
 def write(path: Path, records: list[dict]) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temp = path.with_name(f".{path.name}.tmp")
-    temp.write_text("".join(json.dumps(r) + "\n" for r in records))
-    temp.replace(path)
-    return path
+    return write_jsonl(path, records)
 
 
 def main(argv=None) -> int:

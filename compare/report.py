@@ -15,6 +15,7 @@ from pathlib import Path
 from compare import charts, html, markdown
 from tailor.config import runs_dir
 from tailor.errors import UsageError
+from tailor.runfiles import write_text
 
 FILES = ("report.html", "report.md", "results.json")
 
@@ -59,9 +60,7 @@ def _write_into(folder: Path, texts: dict[str, str]) -> Path:
         raise UsageError(f"--out {folder} is a file; give a folder (it is created if missing)")
     folder.mkdir(parents=True, exist_ok=True)
     for name, text in texts.items():  # each file replaced whole: a reader never sees half of one
-        temp = folder / f".{name}.{os.getpid()}.tmp"
-        temp.write_text(text, encoding="utf-8")
-        os.replace(temp, folder / name)
+        write_text(folder / name, text)
     return folder
 
 

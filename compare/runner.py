@@ -28,6 +28,7 @@ from compare.rows import FAILED, MEASURED, NOT_MEASURED, REUSED
 from compare.sources import Source
 from tailor.backends import chosen_backend
 from tailor.config import PROJECT_ROOT, runs_dir
+from tailor.runfiles import write_json
 
 
 @dataclass
@@ -189,8 +190,4 @@ def failure_reason(argv: list[str], code: int | None, tail: list[str], timeout_s
 
 
 def write_stamp(source: Source, stamp: dict) -> None:
-    folder = stamps_dir()
-    folder.mkdir(parents=True, exist_ok=True)
-    temp = folder / f".{source.demo}.json.{os.getpid()}.tmp"
-    temp.write_text(json.dumps(stamp, indent=2), encoding="utf-8")
-    os.replace(temp, folder / f"{source.demo}.json")
+    write_json(stamps_dir() / f"{source.demo}.json", stamp)

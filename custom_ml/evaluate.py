@@ -9,8 +9,6 @@ Writes runs_dir()/eval/custom_ml.json (every number measured in this run).
 from __future__ import annotations
 
 import argparse
-import json
-import os
 import sys
 import time
 from collections import Counter
@@ -18,7 +16,7 @@ from datetime import datetime, timezone
 
 import numpy as np
 
-from tailor.config import runs_dir
+from tailor.runfiles import eval_path, write_json
 
 KEYS = ("roc_auc", "accuracy", "sensitivity", "specificity", "brier", "threshold")
 
@@ -104,12 +102,7 @@ def evaluate(backend=None, limit: int | None = None) -> dict:
 
 
 def write_report(report: dict):
-    folder = runs_dir() / "eval"
-    folder.mkdir(parents=True, exist_ok=True)
-    path, temporary = folder / "custom_ml.json", folder / ".custom_ml.json.partial"
-    temporary.write_text(json.dumps(report, indent=2), encoding="utf-8")
-    os.replace(temporary, path)
-    return path
+    return write_json(eval_path("custom_ml"), report)
 
 
 def print_report(report: dict) -> None:

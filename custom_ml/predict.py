@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import warnings
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from custom_ml.data import features_for
 from custom_ml.persist import load_model
 from custom_ml.train import threads_for
 from tailor.errors import UsageError
+from tailor.runfiles import write_text
 
 
 def predict_rows(model_dir: str | Path, csv_path: str | Path) -> tuple[list[dict], dict, str | None]:
@@ -49,7 +49,4 @@ def write_atomic(path: str | Path, text: str) -> Path:
         raise UsageError(f"--out {path} is a folder; give a file name such as predictions.csv")
     if not path.parent.is_dir():
         raise UsageError(f"the folder of --out {path} does not exist; create it first")
-    temporary = path.with_name(f".{path.name}.partial")
-    temporary.write_text(text, encoding="utf-8")
-    os.replace(temporary, path)
-    return path
+    return write_text(path, text)

@@ -5,11 +5,11 @@ One place for the names, so the CLI, the evaluation, the tour and the tests agre
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from tailor.config import data_dir
 from tailor.errors import UsageError
+from tailor.runfiles import read_jsonl
 
 COLLECTION = "course"  # the Chroma collection the course notes are ingested into
 RUN_NAME = "course"  # the grounded adapter: runs_dir()/course/latest
@@ -38,21 +38,6 @@ def raft_questions_path() -> Path:
 def raft_train_path() -> Path:
     """The built RAFT-style training set (rebuilt by `python -m finetune_rag.raft`)."""
     return data_folder() / "raft_train.jsonl"
-
-
-def read_jsonl(path: Path) -> list[dict]:
-    """One JSON object per line; a bad line is a UsageError naming its number."""
-    if not path.is_file():
-        raise UsageError(f"{path} does not exist; give a JSONL file")
-    rows = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            rows.append(json.loads(line))
-        except json.JSONDecodeError as error:
-            raise UsageError(f"{path}:{number}: not valid JSON ({error.msg})") from None
-    return rows
 
 
 def load_questions(path: Path | None = None) -> list[dict]:

@@ -140,12 +140,9 @@ def result_document(args, questions, names, per_variant, rows_by_variant, models
 
 
 def write_result(document: dict):
-    from finetuning.runs import write_json
-    from tailor.config import runs_dir
+    from tailor.runfiles import eval_path, write_json
 
-    path = runs_dir() / "eval" / "finetune_rag.json"
-    write_json(path, document)
-    return path
+    return write_json(eval_path("finetune_rag"), document)
 
 
 def parser() -> argparse.ArgumentParser:

@@ -43,8 +43,8 @@ def training_config(data: Path | None = None, **options):
 def train_course(data: Path | None = None, progress: bool = True, **options) -> Path:
     """Train the grounded adapter; without `data`, on a freshly built RAFT-style set. Returns the run folder."""
     from finetune_rag.raft import build_default
-    from finetuning.runs import run_root
     from finetuning.train import train
+    from tailor.runfiles import run_root
 
     if data is None:
         # built now, by the chunker ingest uses, so the training prompts always match the asking prompts;

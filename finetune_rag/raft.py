@@ -133,12 +133,9 @@ def check_voice_of(rec: dict) -> None:
 
 def write(records: list[dict], path: Path) -> None:
     """Atomic: a temporary file renamed into place."""
-    import json
-    import os
+    from tailor.runfiles import write_jsonl
 
-    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    temp.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
-    os.replace(temp, path)
+    write_jsonl(path, records)
 
 
 def build_default(path: Path | None = None, copies: int = 1) -> Path:

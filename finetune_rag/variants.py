@@ -62,7 +62,7 @@ def adapter_path(chosen: Variant):
     """The adapter folder of a variant (None for the base model); missing is an error naming the command."""
     if chosen.run is None:
         return None
-    from finetuning.runs import latest_run
+    from tailor.runfiles import latest_run
 
     run = latest_run(chosen.run)
     if run is None:

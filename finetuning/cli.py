@@ -69,7 +69,7 @@ def cmd_train(args) -> int:
                          batch_size=args.batch_size, out=args.out, resume=args.resume,
                          precision=args.precision)
     run = train(config)
-    from finetuning.runs import read_card
+    from tailor.runfiles import read_card
 
     card = read_card(run)
     metrics = card["metrics"]

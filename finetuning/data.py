@@ -12,11 +12,11 @@ model's EOS), so the model learns to stop.
 from __future__ import annotations
 
 import hashlib
-import json
 from pathlib import Path
 
 from tailor.chat_format import prompt_ids
 from tailor.errors import UsageError
+from tailor.runfiles import jsonl_lines
 
 ROLES = ("system", "user", "assistant", "tool")  # tool: results an agent saw, as rendered at inference
 IGNORE = -100  # label value the loss skips (prompt tokens, padding)
@@ -28,21 +28,13 @@ def load_records(path) -> list[dict]:
     if not path.is_file():
         raise UsageError(f"data file {path} does not exist; give a JSONL file of {{\"messages\": [...]}} "
                          "lines")
-    records = []
-    with path.open(encoding="utf-8") as lines:
-        for number, line in enumerate(lines, start=1):
-            if line.strip():
-                records.append(_parse_line(line, f"{path}:{number}"))
+    records = [_check_record(record, f"{path}:{number}") for number, record in jsonl_lines(path)]
     if not records:
         raise UsageError(f"data file {path} has no records; add one {{\"messages\": [...]}} object per line")
     return records
 
 
-def _parse_line(line: str, where: str) -> dict:
-    try:
-        record = json.loads(line)
-    except json.JSONDecodeError as error:
-        raise UsageError(f"{where}: not valid JSON ({error.msg}); one JSON object per line") from None
+def _check_record(record, where: str) -> dict:
     messages = record.get("messages") if isinstance(record, dict) else None
     if not isinstance(messages, list) or not messages:
         raise UsageError(f"{where}: expected an object with a non-empty \"messages\" list")

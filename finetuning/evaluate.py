@@ -16,8 +16,8 @@ import time
 from pathlib import Path
 
 from finetuning.data import encode_record, load_records, pad_batch
-from finetuning.runs import write_json
 from finetuning.voice import RULES, check_voice, is_exercise
+from tailor.runfiles import eval_path, write_json
 
 DEFAULT_EVAL = "finetuning/tutor_eval.jsonl"  # under data_dir()
 
@@ -124,13 +124,12 @@ def _show(value, form: str) -> str:
 
 
 def run_from_args(args) -> int:
-    from tailor.config import data_dir, runs_dir
+    from tailor.config import data_dir
 
     report = evaluate(args.data or data_dir() / DEFAULT_EVAL, args.adapter, args.limit, args.max_tokens,
                       getattr(args, "model", None))
     print_table(report)
-    path = runs_dir() / "eval" / "finetuning.json"
-    write_json(path, report)
+    path = write_json(eval_path("finetuning"), report)
     print(f"wrote {path}")
     return 0
 

@@ -7,12 +7,11 @@ at least 10 examples, known roles, non-empty text and an assistant turn in every
 
 from __future__ import annotations
 
-import json
-import os
 from pathlib import Path
 
 from finetuning.data import load_records
 from tailor.errors import UsageError
+from tailor.runfiles import write_jsonl
 
 MIN_EXAMPLES = 10  # OpenAI rejects training files with fewer
 OPENAI_ROLES = {"system", "user", "assistant"}
@@ -41,8 +40,5 @@ def export_openai(data: Path, out: Path) -> int:
     """Convert, validate and write atomically; returns the number of examples written."""
     lines = [to_openai(r) for r in load_records(data)]
     validate(lines)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    temp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
-    temp.write_text("".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines), encoding="utf-8")
-    os.replace(temp, out)
+    write_jsonl(out, lines, ensure_ascii=False)
     return len(lines)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from finetuning.runs import latest_run
 from finetuning.voice import RULES, check_voice
+from tailor.runfiles import latest_run
 
 QUICK_STEPS = 20  # half an epoch: about 1.5 minutes on 2 free cores (the default run is 43 steps)
 QUESTION = "Homework help: what is 35% of 60?"  # not in the training set

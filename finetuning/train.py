@@ -16,8 +16,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from finetuning.data import data_hash, encode_record, load_records, pad_batch
-from finetuning.runs import RUN_CARD, last_incomplete_run, mark_latest, new_run_dir, write_json
 from tailor.errors import UsageError
+from tailor.runfiles import RUN_CARD, last_incomplete_run, mark_latest, new_run_dir, write_json
 
 # Defaults: measured to finish the bundled tutor set in well under 10 minutes on 2 CPU cores.
 EPOCHS = 1.0  # passes over the data (43 steps of 8 on the tutor set)

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from finetuning.runs import RUN_CARD, latest_run, read_card
 from tailor.errors import UsageError
+from tailor.runfiles import RUN_CARD, latest_run, read_card
 
 RUN_NAME = "tutor"
 MAX_TOKENS = 120  # the voice allows 80 words, about 110 tokens

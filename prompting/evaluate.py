@@ -12,7 +12,6 @@ time. Results go to runs/eval/prompting.json for compare/ to read.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 
@@ -33,6 +32,7 @@ from prompting.techniques import (
 )
 from tailor.config import data_dir
 from tailor.errors import SchemaError, UsageError
+from tailor.runfiles import read_jsonl
 
 SCENARIOS_FILE = "prompting/fridges.jsonl"
 # Conversations per chat_batch call. On an idle 2-core machine a batch of 8 generates 5x the tokens per
@@ -42,8 +42,7 @@ GROUP = 8
 
 
 def load_scenarios(limit: int | None = None) -> list[tuple[str, RecipeRequest]]:
-    rows = [json.loads(line) for line in (data_dir() / SCENARIOS_FILE).read_text(encoding="utf-8").splitlines()
-            if line.strip()]
+    rows = read_jsonl(data_dir() / SCENARIOS_FILE)
     scenarios = [(row.pop("id"), RecipeRequest.create(**row)) for row in rows]
     return scenarios[:limit] if limit else scenarios
 

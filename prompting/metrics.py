@@ -6,16 +6,13 @@ others are shown beside.
 
 from __future__ import annotations
 
-import json
-import os
 import statistics
-import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
 
 from prompting.checks import CHECKS
-from tailor.config import runs_dir
 from tailor.cost import projected_usd
+from tailor.runfiles import eval_path, write_json
 
 BASELINE = "zero-shot"
 REPLY_CHARS = 800  # each item keeps the start of its best reply, for reading the results
@@ -99,17 +96,7 @@ def summarize(backend, ids, runs: dict, elapsed_s: float, limit, max_repairs: in
 
 def write_report(report: dict, path: Path | None = None) -> Path:
     """Write atomically (temp file + rename), so a crash never leaves half a JSON file."""
-    path = path or runs_dir() / "eval" / "prompting.json"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=".prompting-", suffix=".json")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as file:
-            json.dump(report, file, indent=2)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-    return path
+    return write_json(path or eval_path("prompting"), report)
 
 
 def table(report: dict) -> str:

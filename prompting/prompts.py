@@ -11,12 +11,12 @@ evaluation measures what the technique adds, not what one prompt forgot to say:
 
 from __future__ import annotations
 
-import json
 from functools import lru_cache
 
 from prompting.checks import staples_text
 from prompting.schema import Recipe, RecipeRequest
 from tailor.config import data_dir
+from tailor.runfiles import read_jsonl
 
 EXAMPLES_FILE = "prompting/examples.jsonl"
 FEW_SHOT_EXAMPLES = 3
@@ -49,11 +49,9 @@ def zero_shot_messages(request: RecipeRequest) -> list[dict]:
 def load_examples() -> tuple[tuple[RecipeRequest, Recipe], ...]:
     """The worked examples of data/prompting/examples.jsonl as (request, recipe) pairs."""
     pairs = []
-    for line in (data_dir() / EXAMPLES_FILE).read_text(encoding="utf-8").splitlines():
-        if line.strip():
-            row = json.loads(line)
-            recipe = Recipe.model_validate(row.pop("recipe"))
-            pairs.append((RecipeRequest.create(**row), recipe))
+    for row in read_jsonl(data_dir() / EXAMPLES_FILE):
+        recipe = Recipe.model_validate(row.pop("recipe"))
+        pairs.append((RecipeRequest.create(**row), recipe))
     return tuple(pairs)
 
 

@@ -13,7 +13,6 @@ Writes runs_dir()/eval/rag.json.
 from __future__ import annotations
 
 import argparse
-import json
 import time
 from pathlib import Path
 
@@ -22,14 +21,14 @@ import numpy as np
 from rag.answer import ABSTAIN_THRESHOLD, MAX_TOKENS, build_prompt, closed_book_prompt, context_hits, finish
 from rag.retrieve import MODES, retrieve
 from tailor.config import data_dir, runs_dir
+from tailor.runfiles import read_jsonl, write_json
 
 THRESHOLDS = [round(float(t), 3) for t in np.arange(0.30, 0.625, 0.025)]
 
 
 def load_qa(path: Path | None = None, limit: int | None = None) -> list[dict]:
     """The QA items; --limit takes evenly spaced items so both answerable and unanswerable ones remain."""
-    items = [json.loads(line) for line in (path or data_dir() / "rag" / "qa.jsonl").read_text().splitlines()
-             if line.strip()]
+    items = read_jsonl(path or data_dir() / "rag" / "qa.jsonl")
     if limit and limit < len(items):
         items = [items[int(i * len(items) / limit)] for i in range(limit)]
     return items
@@ -169,12 +168,7 @@ def retrieval_only(store, items, started: float) -> int:
 
 def write_report(report: dict, name: str = "rag.json") -> Path:
     """Atomic write of runs_dir()/eval/<name> (a temporary file, then a rename)."""
-    out = runs_dir() / "eval" / name
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(report, indent=2, default=float))  # numpy scalars
-    tmp.replace(out)
-    return out
+    return write_json(runs_dir() / "eval" / name, report, default=float)  # numpy scalars
 
 
 def print_summary(report: dict) -> None:

@@ -13,12 +13,13 @@ import pytest
 from advise import prompt, rules
 from advise.advisor import FALLBACK_WAY, Advisor, default_way, eval_path
 from advise.data import load_ideas, load_not_apps, split, split_not_apps
-from advise.evaluate import best_of, confusion, evaluate, score, spread, write_json
+from advise.evaluate import best_of, confusion, evaluate, score, spread
 from advise.explain import build_advice, format_text, not_an_app
 from advise.gate import MAX_CHARS, check_text, looks_like_app
 from advise.methods import METHODS, NONE
 from tailor.cli import main
 from tailor.errors import UsageError
+from tailor.runfiles import write_json
 
 
 # -- the data ------------------------------------------------------------------------------------
@@ -153,7 +154,7 @@ def test_best_way_and_default_way_come_from_the_stored_evaluation():
             "classifier": {"primary_accuracy": 0.8, "full_accuracy": 0.7, "seconds_per_idea": 0.05}}
     assert best_of(ways) == "classifier"  # tie on accuracy: the faster way
     assert default_way()[0] == FALLBACK_WAY  # nothing stored yet
-    write_json({"best_way": "combined", "ways": ways}, eval_path())
+    write_json(eval_path(), {"best_way": "combined", "ways": ways})
     way, why = default_way()
     assert way == "combined" and "80%" in why
 
@@ -210,7 +211,7 @@ def test_evaluation_writes_json_with_baseline(fake, advisor):
         fake.queue(parsed={"primary": "rag", "supporting": "none", "reason": "docs"})
     advisor._backend = fake
     report = evaluate(advisor, ["rules", "prompt", "combined"], limit=6)
-    write_json(report, eval_path())
+    write_json(eval_path(), report)
     stored = json.loads(eval_path().read_text())
     assert stored["n_test"] == 6 and stored["best_way"] is None  # partial runs never set the default
     assert stored["ways"]["prompt"]["primary_accuracy"] == pytest.approx(1 / 6, abs=0.01)  # one rag of six

@@ -25,7 +25,7 @@ def hits():
 
 def finished_run(name: str):
     """A completed run folder as finetuning/ leaves it (run card written, `latest` switched)."""
-    from finetuning.runs import RUN_CARD, mark_latest, new_run_dir
+    from tailor.runfiles import RUN_CARD, mark_latest, new_run_dir
 
     run = new_run_dir(name)
     (run / RUN_CARD).write_text("{}")

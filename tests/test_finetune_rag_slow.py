@@ -16,8 +16,8 @@ from finetune_rag.course import raft_questions_path, read_jsonl
 @pytest.mark.slow
 def test_tiny_grounded_run_trains_loads_and_answers_with_citations(tmp_path, capsys):
     from finetune_rag.pipeline import ingest_course, train_course
-    from finetuning.runs import latest_run
     from tailor.cli import main
+    from tailor.runfiles import latest_run
 
     stats = ingest_course(progress=False)
     assert stats.total > 25

@@ -7,12 +7,12 @@ import json
 import pytest
 
 from finetuning.data import IGNORE, encode_record, load_records, prompt_ids
-from finetuning.runs import last_incomplete_run, latest_run, mark_latest, new_run_dir, write_json
 from finetuning.train import TrainConfig
 from finetuning.voice import RULES, check_voice, complies, is_exercise
 from tailor.cli import main
 from tailor.config import data_dir
 from tailor.errors import UsageError
+from tailor.runfiles import last_incomplete_run, latest_run, mark_latest, new_run_dir, write_json
 
 GOOD = "Great question! Gravity pulls things with mass toward each other. Why do apples fall down?"
 

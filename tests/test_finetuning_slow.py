@@ -41,7 +41,7 @@ def tiny_run(tmp_path_factory):
 
 
 def test_loss_goes_down_and_the_run_folder_is_small(tiny_run):
-    from finetuning.runs import read_card
+    from tailor.runfiles import read_card
 
     run, data = tiny_run
     card = read_card(run)
@@ -101,8 +101,8 @@ def test_training_prompt_equals_the_backend_inference_prompt(local_backend):
 
 
 def test_resume_continues_the_step_count(tiny_run):
-    from finetuning.runs import read_card
     from finetuning.train import TrainConfig, train
+    from tailor.runfiles import read_card
 
     run, data = tiny_run
     config = TrainConfig(data=data, out=run, rank=8, alpha=16, lr=1e-2, max_steps=STEPS + 2, batch_size=4,

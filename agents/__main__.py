@@ -2,6 +2,7 @@
 
 import sys
 
-from tailor.cli import main
+from tailor.cli import delegate
 
-sys.exit(main(["reserve", *sys.argv[1:]]))
+if __name__ == "__main__":
+    sys.exit(delegate("agents"))

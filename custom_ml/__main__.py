@@ -2,7 +2,7 @@
 
 import sys
 
-from tailor.cli import main
+from tailor.cli import delegate
 
 if __name__ == "__main__":
-    sys.exit(main(["classify", *sys.argv[1:]]))
+    sys.exit(delegate("custom_ml"))

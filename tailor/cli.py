@@ -1,21 +1,18 @@
-"""The `tailor` command: one sub-command per demo, plus info, chat and tour.
+"""The `tailor` command: one sub-command per demo, plus info, chat, serve and tour.
 
-Demo packages register their own sub-commands (`<demo>/cli.py: add_commands`); a demo that is not
-there yet is simply absent from the list.
+Demo packages register their own sub-commands (`<demo>/cli.py: add_commands`), in the order of the one
+list of demos (tailor/demos.py); a demo that is not there yet is simply absent from the list.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
-import importlib.util
 import sys
 
 from tailor import __version__
 from tailor.cliutil import backend_options, run_command
-
-DEMO_COMMAND_MODULES = ["prompting.cli", "finetuning.cli", "rag.cli", "finetune_rag.cli", "agents.cli",
-                        "custom_ml.cli", "compare.cli", "advise.cli"]
+from tailor.demos import DEMOS, installed
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -25,17 +22,9 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     common = backend_options()
     _add_core_commands(commands, common)
-    for name in DEMO_COMMAND_MODULES:
-        if _module_exists(name):
-            importlib.import_module(name).add_commands(commands, common)
+    for demo in installed("cli"):
+        importlib.import_module(f"{demo.package}.cli").add_commands(commands, common)
     return parser
-
-
-def _module_exists(name: str) -> bool:
-    try:
-        return importlib.util.find_spec(name) is not None
-    except ModuleNotFoundError:
-        return False
 
 
 def _add_core_commands(commands, common) -> None:
@@ -61,6 +50,12 @@ def _add_core_commands(commands, common) -> None:
 
     tour = commands.add_parser("tour", parents=[common], help="run every demo once, with short output")
     tour.set_defaults(func=core.tour)
+
+
+def delegate(package: str, argv=None) -> int:
+    """What every demo's `__main__.py` runs: `python -m <package> ARGS` is `tailor <command> ARGS`."""
+    command = next(demo.command for demo in DEMOS if demo.package == package)
+    return main([command, *(sys.argv[1:] if argv is None else argv)])
 
 
 def main(argv=None) -> int:

@@ -1,28 +1,17 @@
 """`tailor tour` (what `make demo` runs): every demo that exists, once, with short output.
 
-Each demo package may provide `tour.py` with `run(args) -> str` (a one-line summary). Steps that fail are
-reported and the tour goes on, so one broken demo never hides the others.
+Each demo package of tailor/demos.py may provide `tour.py` with `run(args) -> str` (a one-line summary).
+Steps that fail are reported and the tour goes on, so one broken demo never hides the others.
 """
 
 from __future__ import annotations
 
 import importlib
-import importlib.util
 import time
 
 from tailor.cliutil import backend_from_args
+from tailor.demos import installed
 from tailor.errors import TailorError
-
-TOUR_STEPS = [
-    ("prompting", "prompting.tour", "Smart Recipe Generator (prompting)"),
-    ("finetuning", "finetuning.tour", "brand-voice tutor (LoRA fine-tuning)"),
-    ("rag", "rag.tour", "knowledge-base assistant (RAG on Chroma)"),
-    ("finetune_rag", "finetune_rag.tour", "grounded tutor (fine-tuning + RAG)"),
-    ("agents", "agents.tour", "restaurant reservation agent (LangGraph)"),
-    ("custom_ml", "custom_ml.tour", "diagnosis classifier (custom ML)"),
-    ("advise", "advise.tour", "which method fits an app idea (advisor)"),
-    ("compare", "compare.tour", "the methods side by side"),
-]
 
 
 def _hello(args) -> str:
@@ -38,13 +27,8 @@ def _hello(args) -> str:
 
 def available_steps():
     yield "backend", _hello, "the model backend"
-    for name, module, title in TOUR_STEPS:
-        try:
-            found = importlib.util.find_spec(module) is not None
-        except ModuleNotFoundError:
-            found = False
-        if found:
-            yield name, importlib.import_module(module).run, title
+    for demo in installed("tour"):
+        yield demo.package, importlib.import_module(f"{demo.package}.tour").run, demo.title
 
 
 def run_tour(args) -> int:

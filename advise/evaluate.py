@@ -20,7 +20,7 @@ from datetime import datetime, timezone
 from advise.advisor import WAYS, Advisor, eval_path
 from advise.gate import looks_like_app
 from advise.methods import METHODS
-from tailor.cliutil import backend_options, positive_int
+from tailor.cliutil import positive_int
 from tailor.errors import UsageError
 from tailor.runfiles import write_json
 
@@ -137,15 +137,16 @@ def format_report(report: dict) -> str:
     return "\n".join(lines)
 
 
-def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m advise.evaluate", parents=[backend_options()],
-                                     description=__doc__.splitlines()[0])
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--ways", default=",".join(WAYS), help=f"comma-separated subset of {','.join(WAYS)}")
     parser.add_argument("--limit", type=positive_int, default=None,
                         help="score only N held-out ideas, taken in turn from each method")
-    from tailor.cliutil import run_command
 
-    return run_command(run, parser.parse_args(argv))
+
+def main(argv=None) -> int:
+    from tailor.cliutil import evaluation_main
+
+    return evaluation_main(sys.modules[__name__], argv)
 
 
 def run(args) -> int:

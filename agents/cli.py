@@ -15,6 +15,7 @@ import getpass
 import sys
 import uuid
 
+from agents.options import add_evaluation_options
 from tailor.cliutil import positive_int, read_prompt
 
 
@@ -41,12 +42,7 @@ def _agent_options(parser) -> None:
     parser.add_argument("--user", default=None, help="who is acting (default: your login name)")
     parser.add_argument("--db", default=None, help="the reservations database (default TAILOR_HOME/reservations.db)")
     parser.add_argument("--thread", default=None, help="continue this conversation (printed at the start)")
-    parser.add_argument("--no-adapter", action="store_true", help="local model without the tool-calling adapter")
-    parser.add_argument("--scenarios", default=None, metavar="FILE", help="run the evaluation on these scenarios")
-    parser.add_argument("--limit", type=positive_int, default=None, help="with --scenarios: only the first N")
-    parser.add_argument("--compare-limit", type=positive_int, default=None, metavar="N",
-                        help="with --scenarios: the configurations beside the adapter (the agent without it, the "
-                             "no-loop baseline) run only the first N scenarios")
+    add_evaluation_options(parser)
 
 
 def _user(args) -> str:
@@ -71,9 +67,9 @@ def _agent(args):
 
 def cmd_reserve(args) -> int:
     if args.scenarios:
-        from agents.evaluate import run_from_args
+        from agents.evaluate import run
 
-        return run_from_args(args)
+        return run(args)
     agent = _agent(args)
     thread = args.thread or uuid.uuid4().hex[:12]
     print(f"[{agent.backend.name}:{agent.backend.model} | user {agent.user} | thread {thread}]", file=sys.stderr)

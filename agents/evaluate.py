@@ -2,6 +2,7 @@
 
     tailor reserve --scenarios data/agents/scenarios.jsonl            # every configuration, all scenarios
     tailor reserve --scenarios data/agents/scenarios.jsonl --limit 6  # a quick look
+    python -m agents.evaluate --limit 6                               # the same, on the bundled scenarios
 
 Each scenario runs on a fresh copy of the database (with its `setup` bookings), as user alice on a fixed
 "today" (2027-03-01), answering approvals from the scenario's list. Success = the end state is the expected
@@ -237,7 +238,14 @@ def configurations(args) -> dict:
     return configs
 
 
-def run_from_args(args) -> int:
+def add_arguments(parser) -> None:
+    from agents.options import add_evaluation_options
+    from tailor.config import data_dir
+
+    add_evaluation_options(parser, scenarios=str(data_dir() / "agents" / "scenarios.jsonl"))
+
+
+def run(args) -> int:
     scenarios = load_scenarios(args.scenarios, args.limit)
     configs = configurations(args)
     print(f"{len(scenarios)} scenarios x {len(configs)} configurations", file=sys.stderr)
@@ -248,3 +256,13 @@ def run_from_args(args) -> int:
     print_table(results)
     print(f"\nwrote {write_report(results, scenarios, str(args.scenarios))}")
     return 0
+
+
+def main(argv=None) -> int:
+    from tailor.cliutil import evaluation_main
+
+    return evaluation_main(sys.modules[__name__], argv)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

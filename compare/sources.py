@@ -27,7 +27,6 @@ class Source:
     data: tuple[str, ...]  # folders or files under data/
     quick: tuple[str, ...]  # the evaluation's arguments in --quick mode
     full: tuple[str, ...] = ()  # ... and in a full run
-    module: str = ""  # `python -m <module>` (default <demo>.evaluate)
     prepare: tuple[tuple[str, ...], ...] = ()  # commands run first (e.g. ingest), same process rules
     runs: tuple[str, ...] = ()  # trained runs under runs_dir() that the evaluation loads (their run cards)
     guess_quick_s: int = 60  # rough duration before any measured run (the estimate shown up front)
@@ -42,11 +41,11 @@ class Source:
         """The argv lists to run, in order: the preparation steps, then the evaluation.
 
         The backend and model travel as TAILOR_BACKEND / TAILOR_MODEL (see runner.py): every demo reads
-        them, while not every evaluation takes a --model flag.
+        them, and so does a custom command that takes no --backend or --model flag.
         """
         if self.command:
             return [list(self.command)]
-        evaluate = [PY, "-m", self.module or f"{self.demo}.evaluate", *(self.quick if quick else self.full)]
+        evaluate = [PY, "-m", f"{self.demo}.evaluate", *(self.quick if quick else self.full)]
         return [[PY, *step] for step in self.prepare] + [evaluate]
 
     def inputs(self) -> list[Path]:
@@ -73,9 +72,8 @@ SOURCES = [
            prepare=(("-m", "tailor", "course", "ingest"),), runs=("tutor", "course"),
            guess_quick_s=200, guess_full_s=1500),
     Source("agents", "agent (tools)", "restaurant reservation agent", ("agents",), ("agents",),
-           quick=("reserve", "--scenarios", "data/agents/scenarios.jsonl", "--limit", "6", "--compare-limit", "2"),
-           full=("reserve", "--scenarios", "data/agents/scenarios.jsonl"), module="tailor",
-           runs=("agent-tools",), guess_quick_s=150, guess_full_s=1200),
+           quick=("--limit", "6", "--compare-limit", "2"), runs=("agent-tools",),
+           guess_quick_s=150, guess_full_s=1200),
     Source("custom_ml", "custom ML", "diagnosis classifier", ("custom_ml",), ("custom_ml",),
            quick=("--llm", "--limit", "12"), full=("--llm",), guess_quick_s=60, guess_full_s=400),
 ]

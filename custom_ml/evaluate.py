@@ -126,16 +126,19 @@ def print_report(report: dict) -> None:
               f"the LLM answered {llm['llm']['label_counts']}")
 
 
-def main(argv=None) -> int:
-    from tailor.cliutil import backend_options, positive_int, run_command
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    from tailor.cliutil import positive_int
 
-    parser = argparse.ArgumentParser(prog="python -m custom_ml.evaluate", parents=[backend_options()],
-                                     description="The classifier vs its baseline (and vs an LLM with --llm).")
     parser.add_argument("--llm", action="store_true", help="also ask the configured backend, zero-shot")
     parser.add_argument("--limit", type=positive_int, default=None,
                         help="LLM rows, a stratified subset of the 143 test rows (default: all; the local "
                              "model takes seconds per row)")
-    return run_command(run, parser.parse_args(argv))
+
+
+def main(argv=None) -> int:
+    from tailor.cliutil import evaluation_main
+
+    return evaluation_main(sys.modules[__name__], argv)
 
 
 def run(args) -> int:

@@ -21,8 +21,7 @@ from finetune_rag import variants as v
 from finetune_rag.course import load_questions
 from finetune_rag.report import finding, print_examples, print_table
 from finetune_rag.scoring import abstains, citation_correct, has_facts, section_name, voice
-from tailor.cliutil import backend_options as backend_flags
-from tailor.cliutil import positive_int
+from tailor.cliutil import evaluation_main, evaluation_parser, positive_int
 
 BASELINE = "base"
 
@@ -145,20 +144,19 @@ def write_result(document: dict):
     return write_json(eval_path("finetune_rag"), document)
 
 
-def parser() -> argparse.ArgumentParser:
-    cli = argparse.ArgumentParser(prog="python -m finetune_rag.evaluate", parents=[backend_flags()],
-                                  description=__doc__.splitlines()[0])
+def add_arguments(cli: argparse.ArgumentParser) -> None:
     cli.add_argument("--limit", type=positive_int, default=None, help="N questions spread over the set (both kinds)")
     cli.add_argument("--variants", nargs="+", choices=list(v.VARIANTS), default=list(v.VARIANTS),
                      help="which variants (default: all five)")
     cli.add_argument("--k", type=positive_int, default=v.K, help=f"passages per question (default {v.K})")
-    return cli
+
+
+def parser() -> argparse.ArgumentParser:
+    return evaluation_parser(sys.modules[__name__])
 
 
 def main(argv=None) -> int:
-    from tailor.cliutil import run_command
-
-    return run_command(run, parser().parse_args(argv))
+    return evaluation_main(sys.modules[__name__], argv)
 
 
 def run(args) -> int:

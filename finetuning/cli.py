@@ -95,9 +95,9 @@ def cmd_chat(args) -> int:
 
 
 def cmd_eval(args) -> int:
-    from finetuning.evaluate import run_from_args
+    from finetuning.evaluate import run
 
-    return run_from_args(args)
+    return run(args)
 
 
 def cmd_export(args) -> int:

@@ -123,7 +123,7 @@ def _show(value, form: str) -> str:
     return "n/a" if value is None else form.format(value)
 
 
-def run_from_args(args) -> int:
+def run(args) -> int:
     from tailor.config import data_dir
 
     report = evaluate(args.data or data_dir() / DEFAULT_EVAL, args.adapter, args.limit, args.max_tokens,
@@ -135,12 +135,9 @@ def run_from_args(args) -> int:
 
 
 def main(argv=None) -> int:
-    from tailor.cliutil import backend_options, run_command
+    from tailor.cliutil import evaluation_main
 
-    parser = argparse.ArgumentParser(prog="python -m finetuning.evaluate", parents=[backend_options()],
-                                     description=__doc__.splitlines()[0])
-    add_arguments(parser)
-    return run_command(run_from_args, parser.parse_args(argv))
+    return evaluation_main(sys.modules[__name__], argv)
 
 
 if __name__ == "__main__":

@@ -106,17 +106,14 @@ def evaluate(backend, limit: int | None = None, techniques=TECHNIQUES, max_repai
     return summarize(backend, ids, runs, time.perf_counter() - started, limit, max_repairs)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    from prompting.cli import add_eval_options
-    from tailor.cliutil import backend_options, positive_int
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    from prompting.options import add_eval_options
+    from tailor.cliutil import positive_int
 
-    parser = argparse.ArgumentParser(prog="python -m prompting.evaluate", parents=[backend_options()],
-                                     description="Measure zero-shot, few-shot and structured side by side.")
     add_eval_options(parser, positive_int)
-    return parser
 
 
-def run_evaluation(args) -> int:
+def run(args) -> int:
     """Shared by `python -m prompting.evaluate` and `tailor recipe --evaluate`."""
     from tailor.cliutil import backend_from_args
 
@@ -129,9 +126,9 @@ def run_evaluation(args) -> int:
 
 
 def main(argv=None) -> int:
-    from tailor.cliutil import run_command
+    from tailor.cliutil import evaluation_main
 
-    return run_command(run_evaluation, build_parser().parse_args(argv))
+    return evaluation_main(sys.modules[__name__], argv)
 
 
 if __name__ == "__main__":

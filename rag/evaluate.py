@@ -13,6 +13,7 @@ Writes runs_dir()/eval/rag.json.
 from __future__ import annotations
 
 import argparse
+import sys
 import time
 from pathlib import Path
 
@@ -188,24 +189,23 @@ def print_summary(report: dict) -> None:
           f"end to end {lat['end_to_end_p50_s']:.2f}/{lat['end_to_end_p95_s']:.2f} s")
 
 
-def main(argv=None) -> int:
-    from rag.answer import REPETITION_PENALTY
-    from rag.ingest import ingest
-    from rag.store import open_store
-    from tailor.backends import get_backend
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     from tailor.cliutil import positive_int
-    from tailor.config import quiet_libraries
 
-    parser = argparse.ArgumentParser(prog="python -m rag.evaluate", description=__doc__.splitlines()[0])
     parser.add_argument("--limit", type=int, default=None, help="evaluate N evenly spaced questions only")
-    parser.add_argument("--backend", default=None, help="local (default), openai or fake")
     parser.add_argument("--batch-size", type=positive_int, default=8,
                         help="questions per batched generate call (1 = one at a time)")
     parser.add_argument("--threshold", type=float, default=ABSTAIN_THRESHOLD, help="abstention threshold")
     parser.add_argument("--retrieval-only", action="store_true",
                         help="measure retrieval only (no model; writes rag_retrieval.json)")
-    args = parser.parse_args(argv)
-    quiet_libraries()
+
+
+def run(args) -> int:
+    from rag.answer import REPETITION_PENALTY
+    from rag.ingest import ingest
+    from rag.store import open_store
+    from tailor.cliutil import backend_from_args
+
     started = time.perf_counter()
     items = load_qa(limit=args.limit)
     store = open_store("rag_eval")
@@ -215,7 +215,7 @@ def main(argv=None) -> int:
     ingest_s = round(time.perf_counter() - began, 2)
     if args.retrieval_only:
         return retrieval_only(store, items, started)
-    backend = get_backend(args.backend, repetition_penalty=REPETITION_PENALTY)
+    backend = backend_from_args(args, repetition_penalty=REPETITION_PENALTY)
     report = evaluate(backend, store, items, threshold=args.threshold, batch=args.batch_size)
     report.update(demo="rag", backend=backend.name, model=backend.model, items=len(items), ingest_s=ingest_s,
                   answerable=sum(it["answerable"] for it in items), k=5,
@@ -226,5 +226,11 @@ def main(argv=None) -> int:
     return 0
 
 
+def main(argv=None) -> int:
+    from tailor.cliutil import evaluation_main
+
+    return evaluation_main(sys.modules[__name__], argv)
+
+
 if __name__ == "__main__":
-    raise SystemExit(main())
+    sys.exit(main())

@@ -46,6 +46,21 @@ def run_command(function, args) -> int:
         return 130
 
 
+def evaluation_parser(module) -> argparse.ArgumentParser:
+    """`python -m <demo>.evaluate`'s parser: the shared backend options, then the module's `add_arguments`."""
+    name = module.__spec__.name if module.__spec__ else module.__name__
+    parser = argparse.ArgumentParser(prog=f"python -m {name}", parents=[backend_options()],
+                                     description=(module.__doc__ or "").strip().splitlines()[0])
+    module.add_arguments(parser)
+    return parser
+
+
+def evaluation_main(module, argv=None) -> int:
+    """What every <demo>/evaluate.py's `main(argv)` returns: its options parsed, its `run(args)` run the way
+    every command runs (one-line errors, exit code 2)."""
+    return run_command(module.run, evaluation_parser(module).parse_args(argv))
+
+
 def backend_from_args(args, **options):
     """The backend of --backend and --model, with any other common options (see tailor.backends.registry)."""
     from tailor.backends import get_backend

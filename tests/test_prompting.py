@@ -292,8 +292,8 @@ def test_real_model_gives_a_valid_recipe_or_names_what_failed(local_backend):
 
 
 def test_the_cli_defaults_match_the_library():
-    import prompting.cli as cli
     import prompting.evaluate as evaluation
+    import prompting.options as cli
     import prompting.techniques as techniques
 
     assert cli.DEFAULT_MAX_REPAIRS == techniques.MAX_REPAIRS and cli.DEFAULT_GROUP == evaluation.GROUP

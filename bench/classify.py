@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import time
 
@@ -62,7 +61,6 @@ def llm_numbers(result, backend, rows: np.ndarray) -> dict:
 
 
 def main(argv=None) -> int:
-    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     from custom_ml.data import breast_cancer
     from custom_ml.evaluate import stratified_rows
     from custom_ml.train import train

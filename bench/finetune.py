@@ -14,15 +14,12 @@ from __future__ import annotations
 
 import argparse
 import resource
-import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from finetuning.data import encode_record, load_records, pad_batch  # noqa: E402
-from finetuning.train import TrainConfig, add_lora, trainable_parameters  # noqa: E402
-from tailor.config import data_dir, quiet_libraries  # noqa: E402
+from finetuning.data import encode_record, load_records, pad_batch
+from finetuning.train import TrainConfig, add_lora, trainable_parameters
+from tailor.config import data_dir, quiet_libraries
 
 
 def one_batch(tokenizer, size: int, data: Path | None = None, max_length: int = 256) -> dict:

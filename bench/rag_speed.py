@@ -5,23 +5,18 @@
   (how it grows: BM25 scoring is linear in the vocabulary hits, HNSW roughly logarithmic);
 - end-to-end answer latency (retrieval + one answer on the local model), hybrid beside dense.
 
-    python bench/rag.py                  # sizes 1000 10000 100000
-    python bench/rag.py --sizes 1000     # quick
+    python bench/rag_speed.py                  # sizes 1000 10000 100000
+    python bench/rag_speed.py --sizes 1000     # quick
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import sys
 import tempfile
 import time
-from pathlib import Path
 
 import numpy as np
-
-# `python bench/rag.py` puts bench/ first on the path, where this file would shadow the rag package.
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 QUERIES = 20

@@ -112,7 +112,7 @@ def prefix_reuse(new_tokens: int) -> None:
         replies[label] = [(r.text, r.error, [c.arguments for c in r.tool_calls]) for r in results]
         timings[label] = (time.perf_counter() - started) / len(turns)
         if on:
-            hits, reused = backend.prompt_cache.hits, backend.prompt_cache.reused_tokens
+            hits, reused = backend.speed.prompt_cache.hits, backend.speed.prompt_cache.reused_tokens
     same = sum(a == b for a, b in zip(replies["cache off"], replies["cache on"], strict=True))
     print(f"\n3. prompt prefix reuse (the agent's system prompt and tools, {len(turns)} requests, "
           f"up to {new_tokens} new tokens)")

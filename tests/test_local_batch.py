@@ -46,7 +46,7 @@ def test_prompt_prefix_reuse_keeps_greedy_replies(local_backend):
         if follow_up:
             conversation = conversation + [{"role": "assistant", "content": reply.text},
                                            {"role": "user", "content": follow_up}]
-    assert cached.prompt_cache.hits == 2  # the second and third calls started from the previous prompt
+    assert cached.speed.prompt_cache.hits == 2  # the second and third calls started from the previous prompt
 
 
 class Backwards(BaseModel):
@@ -63,15 +63,12 @@ def test_constrained_json_keeps_the_schemas_property_order(local_backend):
 
 def test_chat_and_stream_generate_on_the_callers_thread(local_backend, monkeypatch):
     """A second thread doing torch's matrix work beside the first ran up to 2x slower: both stay on ours."""
-    import tailor.backends.local as local
-
     class NoThreads:
         def __init__(self, *args, **kwargs):
             raise AssertionError("generation started a thread")
 
     local_backend.model_and_tokenizer()  # loading may use a thread pool of its own
     with monkeypatch.context() as patch:
-        patch.setattr(local.threading, "Thread", NoThreads)
         patch.setattr("threading.Thread", NoThreads)
         reply = local_backend.chat(PROMPTS[1], max_tokens=24)
         pieces = list(local_backend.stream(PROMPTS[1], max_tokens=24))

@@ -1,26 +1,29 @@
 """The local backend: a transformers model on the CPU (the bundled SmolLM2-135M-Instruct by default).
 
-Greedy decoding by default, every request bounded by max_tokens. Structured output and tool calls are
-grammar-constrained with xgrammar, so the reply always parses; a grammar is compiled once per schema and
-reused. `chat_batch` runs many conversations through one left-padded `generate` call.
+The simple path, in the order a request takes it: load the weights (tailor/weights.py), render the
+conversation into prompt ids (tailor/chat_format.py), then generate (one `generate` call) or, when the
+caller streams, decode token by token (decode.py), and parse the new ids into text or a tool call. Greedy
+by default, every request bounded by max_tokens. Structured output and tool calls are grammar-constrained
+(grammar.py), so the reply always parses.
+
+Speed machinery sits behind one hook, `self.speed` (speed.py): quantized weights, the prompt-prefix cache,
+and `chat_batch` (batching.py), which runs many conversations through one left-padded `generate` call.
 """
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
-from tailor.backends.base import Backend, ChatRequest, Completion, ToolCall, Usage, check_max_tokens
-from tailor.backends.structured import json_schema_of, parse_tool_reply, tool_reply_schema
+from tailor.backends.base import Backend, ChatRequest, Completion, ToolCall, Usage
+from tailor.backends.grammar import Grammars
+from tailor.backends.speed import DEFAULT_BATCH_SIZE, Speedups
+from tailor.backends.structured import parse_tool_reply
 from tailor.chat_format import prompt_ids, render_messages
 from tailor.config import setting
-from tailor.errors import SchemaError, UsageError
 from tailor.models import resolve_model
 from tailor.weights import load_model
-
-DEFAULT_BATCH_SIZE = 8
 
 
 class LocalBackend(Backend):
@@ -29,18 +32,11 @@ class LocalBackend(Backend):
     def __init__(self, model: str | None = None, adapter: str | Path | None = None,
                  repetition_penalty: float | None = None, batch_size: int = DEFAULT_BATCH_SIZE,
                  quantize: str | None = None, prompt_cache: bool | None = None):
-        from tailor.backends.prompt_cache import PromptCache
-
         self.model_dir, self._model_id = resolve_model(model)
-        self.quantize = setting(quantize, "TAILOR_QUANTIZE")  # "int4", "int8" or None (exact float32, the default)
         self.adapter = Path(adapter) if adapter else None
         self.repetition_penalty = repetition_penalty
-        self.batch_size = batch_size
-        self._grammars: dict[str, object] = {}  # schema JSON -> compiled grammar, built once each
-        self._compiler = None
-        # the last prompt's keys and values, reused by the next single request that starts the same way
-        use_cache = setting(prompt_cache, "TAILOR_PROMPT_CACHE", "1")
-        self.prompt_cache = PromptCache() if str(use_cache).lower() not in ("0", "false", "no", "off") else None
+        self.speed = Speedups(quantize, prompt_cache, batch_size)
+        self.grammars = Grammars(self.model_and_tokenizer)
 
     @property
     def model(self) -> str:
@@ -53,20 +49,21 @@ class LocalBackend(Backend):
                    else "float32 (exact); TAILOR_QUANTIZE=int4 or int8 for speed")
         return [("model", setting(model, "TAILOR_MODEL", "bundled SmolLM2-135M-Instruct")), ("weights", weights)]
 
+    # -- 1. load --------------------------------------------------------------------------------
     def model_and_tokenizer(self):
         """The loaded (model, tokenizer), shared in-process; what training and evaluation read the weights from."""
-        return load_model(self.model_dir, self.adapter, quantize=self.quantize)
+        return load_model(self.model_dir, self.adapter, quantize=self.speed.quantize)
 
     def load(self) -> None:
         self.model_and_tokenizer()
 
-    # -- prompts --------------------------------------------------------------------------------
+    # -- 2. render ------------------------------------------------------------------------------
     def prompt_ids(self, request: ChatRequest) -> list[int]:
         """The token ids the model sees: the chat template with the generation prompt."""
         _, tokenizer = self.model_and_tokenizer()
         return prompt_ids(tokenizer, render_messages(request))
 
-    # -- generation -----------------------------------------------------------------------------
+    # -- 3. generate or decode ------------------------------------------------------------------
     def _generate(self, request: ChatRequest) -> Iterator[str | Completion]:
         # everything runs on the caller's thread: torch's OpenMP workers belong to the thread that started
         # them, and a second thread doing matrix work beside them ran up to 2x slower (bench/generation.py)
@@ -76,14 +73,45 @@ class LocalBackend(Backend):
             return
         yield from self._stream(request, prompt)
 
+    def _run_generate(self, prompts: list[list[int]], requests: list[ChatRequest]) -> list[list[int]]:
+        """One `generate` call over left-padded prompts; returns each item's new token ids."""
+        import torch
+
+        from tailor.backends.batching import left_pad
+
+        model, tokenizer = self.model_and_tokenizer()
+        pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.eos_token_id
+        input_ids, attention, width = left_pad(prompts, pad)
+        first = requests[0]
+        options = dict(max_new_tokens=max(r.max_tokens for r in requests), pad_token_id=pad,
+                       do_sample=first.temperature > 0)
+        if first.temperature > 0:
+            options.update(temperature=first.temperature, top_p=1.0, top_k=0)
+        else:
+            options.update(temperature=None, top_p=None, top_k=None)
+        if self.repetition_penalty:
+            options["repetition_penalty"] = self.repetition_penalty
+        processors = self.grammars.processors(requests)
+        if processors:
+            options["logits_processor"] = processors
+        reuse = self.speed.reuses(prompts)
+        if reuse:
+            options.update(cache=self.speed.lookup(prompts[0])[0], return_dict_in_generate=True)
+        with torch.inference_mode():
+            output = model.generate(input_ids=input_ids, attention_mask=attention, **options)
+        if reuse:
+            self.speed.keep(prompts[0], output.cache)
+            output = output.sequences
+        return [row[width:].tolist() for row in output]
+
     def _stream(self, request: ChatRequest, prompt: list[int]) -> Iterator[str | Completion]:
         """Yield the text token by token from our own decode loop (`generate` would need a second thread)."""
         from tailor.backends.decode import TextDeltas, decode_tokens, sampling_processors
 
         model, tokenizer = self.model_and_tokenizer()
-        processors = sampling_processors(self._grammar_processors([request]), self.repetition_penalty,
+        processors = sampling_processors(self.grammars.processors([request]), self.repetition_penalty,
                                          request.temperature)
-        cache, cached = self.prompt_cache.lookup(prompt) if self.prompt_cache else (None, 0)
+        cache, cached = self.speed.lookup(prompt)
         if cache is None:
             from transformers import DynamicCache
 
@@ -95,83 +123,14 @@ class LocalBackend(Backend):
             piece = deltas.add(token)
             if piece and wants_text:
                 yield piece
-        if self.prompt_cache:
-            self.prompt_cache.store(prompt, cache)
+        self.speed.keep(prompt, cache)
         yield self._completion(request, prompt, deltas.ids)
 
-    def chat_batch(self, conversations, *, max_tokens: int = 256, temperature: float = 0.0, tools=None,
-                   tool_choice: str = "auto", schema=None, batch_size: int | None = None):
-        """Many conversations, `batch_size` at a time, each batch one left-padded `generate` call.
-
-        `schema` may be a list, one per conversation: each row of a batch follows its own grammar.
-
-        Each result's latency_s is its batch's wall time divided by the batch's size (the throughput share).
-        """
-        import time
-
-        from tailor.backends.base import ChatResult, per_item_schemas
-
-        schemas = per_item_schemas(schema, len(conversations))
-        requests = [self._request(m, max_tokens, temperature, tools, tool_choice, s)
-                    for m, s in zip(conversations, schemas, strict=True)]
-        size = check_max_tokens(batch_size or self.batch_size)
-        results: list[ChatResult] = []
-        for start in range(0, len(requests), size):
-            chunk = requests[start:start + size]
-            prompts = [self.prompt_ids(r) for r in chunk]
-            began = time.perf_counter()
-            outputs = self._run_generate(prompts, chunk)
-            share = (time.perf_counter() - began) / len(chunk)
-            for request, prompt, ids in zip(chunk, prompts, outputs, strict=True):
-                results.append(self._batch_item(request, self._completion(request, prompt, ids), share))
-        return results
-
-    def _batch_item(self, request: ChatRequest, completion: Completion, latency_s: float):
-        """One item's result; a reply that does not validate is marked, not raised, so the batch survives."""
-        from tailor.backends.base import ChatResult
-
-        try:
-            return self._result(request, completion, latency_s)
-        except SchemaError as error:
-            return ChatResult(text=completion.text, usage=completion.usage, latency_s=latency_s,
-                              model=completion.model, backend=self.name, finish_reason=completion.finish_reason,
-                              error=str(error))
-
-    def _run_generate(self, prompts: list[list[int]], requests: list[ChatRequest]):
-        """One `generate` call over left-padded prompts; returns each item's new token ids."""
-        import torch
-
-        model, tokenizer = self.model_and_tokenizer()
-        width = max(len(p) for p in prompts)
-        pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.eos_token_id
-        input_ids = torch.tensor([[pad] * (width - len(p)) + p for p in prompts])
-        attention = torch.tensor([[0] * (width - len(p)) + [1] * len(p) for p in prompts])
-        first = requests[0]
-        options = dict(max_new_tokens=max(r.max_tokens for r in requests), pad_token_id=pad,
-                       do_sample=first.temperature > 0)
-        if first.temperature > 0:
-            options.update(temperature=first.temperature, top_p=1.0, top_k=0)
-        else:
-            options.update(temperature=None, top_p=None, top_k=None)
-        if self.repetition_penalty:
-            options["repetition_penalty"] = self.repetition_penalty
-        processors = self._grammar_processors(requests)
-        if processors:
-            options["logits_processor"] = processors
-        reuse = self.prompt_cache if len(prompts) == 1 else None
-        if reuse is not None:
-            options.update(cache=reuse.lookup(prompts[0])[0], return_dict_in_generate=True)
-        with torch.inference_mode():
-            output = model.generate(input_ids=input_ids, attention_mask=attention, **options)
-        if reuse is not None:
-            reuse.store(prompts[0], output.cache)
-            output = output.sequences
-        return [row[width:].tolist() for row in output]
-
+    # -- 4. parse -------------------------------------------------------------------------------
     def _completion(self, request: ChatRequest, prompt: list[int], new_ids: list[int]) -> Completion:
         """Trim at the first end token, count real tokens, and turn a tool reply into a ToolCall."""
-        _, tokenizer = self.model_and_tokenizer()
-        stops = _stop_ids(tokenizer, self.model_and_tokenizer()[0])
+        model, tokenizer = self.model_and_tokenizer()
+        stops = _stop_ids(tokenizer, model)
         ended = next((i for i, t in enumerate(new_ids) if t in stops), None)
         ids = new_ids[:ended] if ended is not None else new_ids[:request.max_tokens]
         text = tokenizer.decode(ids, skip_special_tokens=True)
@@ -185,44 +144,12 @@ class LocalBackend(Backend):
                 finish = "tool_calls"
         return Completion(text=text, usage=usage, model=self.model, tool_calls=calls, finish_reason=finish)
 
-    # -- constrained decoding -------------------------------------------------------------------
-    def _grammar_processors(self, requests: list[ChatRequest]) -> list:
-        schemas = [_constraint_schema(r) for r in requests]
-        if all(s is None for s in schemas):
-            return []
-        if any(s is None for s in schemas):
-            raise UsageError("a batch must be all structured or all free text")
-        from xgrammar.contrib.hf import LogitsProcessor
+    # -- speed: many conversations per generate call --------------------------------------------
+    def chat_batch(self, conversations, **options):
+        """Many conversations, `batch_size` at a time, each batch one left-padded `generate` call (batching.py)."""
+        from tailor.backends.batching import chat_batch
 
-        return [LogitsProcessor([self._grammar(s) for s in schemas])]
-
-    def _grammar(self, schema: dict):
-        # never sort the keys: the grammar writes properties in the schema's order, which is the order the
-        # prompt shows and an adapter learned ("tool" before "arguments", a recipe's title first)
-        key = json.dumps(schema)
-        if key not in self._grammars:
-            # Python's json.dumps spacing: the format render_messages writes earlier tool calls in, and so the
-            # format a tool-calling adapter trains on; a grammar that forbids those spaces blocks what it learned
-            self._grammars[key] = self._grammar_compiler().compile_json_schema(
-                key, any_whitespace=False, separators=(", ", ": "))
-        return self._grammars[key]
-
-    def _grammar_compiler(self):
-        if self._compiler is None:
-            import xgrammar
-
-            model, tokenizer = self.model_and_tokenizer()
-            info = xgrammar.TokenizerInfo.from_huggingface(tokenizer, vocab_size=model.config.vocab_size)
-            self._compiler = xgrammar.GrammarCompiler(info)
-        return self._compiler
-
-
-def _constraint_schema(request: ChatRequest) -> dict | None:
-    if request.tools and request.tool_choice != "none":
-        return tool_reply_schema(request.tools, request.tool_choice)
-    if request.schema is not None:
-        return json_schema_of(request.schema)
-    return None
+        return chat_batch(self, conversations, **options)
 
 
 def _stop_ids(tokenizer, model) -> set[int]:
@@ -231,4 +158,3 @@ def _stop_ids(tokenizer, model) -> set[int]:
     if tokenizer.eos_token_id is not None:
         ids.add(tokenizer.eos_token_id)
     return ids
-

@@ -2,8 +2,9 @@
 
 OpenAI itself, vLLM, Ollama, llama.cpp's server, `transformers serve`: set OPENAI_BASE_URL (and
 OPENAI_API_KEY where the server wants one) and TAILOR_OPENAI_MODEL. Tool calls and JSON-schema output are
-native where the server supports them; where it refuses them, the request falls back to JSON mode (or the
-schema in the prompt) and the reply is validated here. Timeouts and retries are the SDK's own, bounded.
+native where the server supports them; where it refuses them, the request steps down to JSON mode (or the
+schema in the prompt; openai_fallbacks.py) and the reply is validated here. Timeouts and retries are the
+SDK's own, bounded.
 """
 
 from __future__ import annotations
@@ -13,24 +14,16 @@ import json
 from collections.abc import Iterator
 
 from tailor.backends.base import Backend, ChatRequest, Completion, ToolCall, Usage
-from tailor.backends.structured import json_schema_of, parse_tool_reply, schema_name, tool_reply_schema
-from tailor.chat_format import describe_tools, flatten_tool_turns, schema_note, with_system_note
+from tailor.backends.openai_fallbacks import ServerModes
+from tailor.backends.structured import parse_tool_reply, tool_reply_schema
+from tailor.chat_format import describe_tools, flatten_tool_turns
 from tailor.config import setting
-from tailor.errors import (
-    AuthenticationError,
-    BadResponseError,
-    RateLimitedError,
-    UnreachableError,
-    UsageError,
-)
+from tailor.errors import AuthenticationError, BadResponseError, RateLimitedError, UnreachableError
 
 OPENAI_HOST = "https://api.openai.com/v1"
 DEFAULT_OPENAI_MODEL = "gpt-4o-mini"
 DEFAULT_TIMEOUT_S = 60.0
 DEFAULT_RETRIES = 2  # the SDK retries connection errors, 408, 429 and 5xx with backoff
-# strongest first; "json_object_schema" is llama.cpp's server extension: JSON mode constrained by a schema
-STRUCTURED_MODES = ("json_schema", "json_object_schema", "json_object", "prompt")
-TOOL_MODES = ("native", "prompted")
 
 
 class OpenAIBackend(Backend):
@@ -51,13 +44,9 @@ class OpenAIBackend(Backend):
         retries = int(setting(max_retries, "TAILOR_OPENAI_RETRIES", DEFAULT_RETRIES))
         self.client = OpenAI(base_url=self.base_url, api_key=key or "not-needed", timeout=timeout,
                              max_retries=retries, http_client=http_client)
-        self.structured_mode = "json_schema"  # lowered one step at a time while the server refuses
-        # "prompted": the tool list in the prompt and the reply as JSON, for servers that accept `tools` but
-        # never call one (llama.cpp's server with a plain chat template); "native" falls back on a refusal
-        tool_mode = setting(tools, "TAILOR_OPENAI_TOOLS", "native")
-        if tool_mode not in TOOL_MODES:
-            raise UsageError(f"TAILOR_OPENAI_TOOLS must be one of {', '.join(TOOL_MODES)}, not {tool_mode!r}")
-        self.native_tools = tool_mode == "native"
+        # what this server accepts, lowered one step per refusal: native, or "prompted" tools (the tool list
+        # in the prompt: for servers that accept `tools` but never call one)
+        self.modes = ServerModes(setting(tools, "TAILOR_OPENAI_TOOLS", "native"))
 
     @property
     def model(self) -> str:
@@ -72,7 +61,7 @@ class OpenAIBackend(Backend):
         self.client.close()
 
     def _generate(self, request: ChatRequest) -> Iterator[str | Completion]:
-        if request.tools and request.tool_choice != "none" and self.native_tools:
+        if request.tools and request.tool_choice != "none" and self.modes.native_tools:
             yield self._tool_call(request)
             return
         if request.tools and request.tool_choice != "none":
@@ -100,11 +89,8 @@ class OpenAIBackend(Backend):
 
     def _whole_text(self, request: ChatRequest) -> Completion:
         response = self._structured_call(request)
-        if request.schema is not None and not _looks_like_json(response.choices[0].message.content):
-            # The server accepted response_format but ignored it (transformers serve does): from now on
-            # put the schema in the prompt instead, and ask once more.
-            self.structured_mode = "prompt"
-            response = self._structured_call(request)
+        if self.modes.format_ignored(request, response.choices[0].message.content):
+            response = self._structured_call(request)  # once more, with the schema in the prompt
         choice = response.choices[0]
         return Completion(text=choice.message.content or "", usage=_usage(response), model=self.model,
                           finish_reason=choice.finish_reason or "stop")
@@ -112,7 +98,7 @@ class OpenAIBackend(Backend):
     def _structured_call(self, request: ChatRequest, **extra):
         """Ask in the strongest structured mode the server accepts, stepping down once per refusal."""
         while True:
-            messages, response_format = self._structured(request)
+            messages, response_format = self.modes.structured(request)
             if response_format:
                 extra["response_format"] = response_format
             else:
@@ -120,20 +106,8 @@ class OpenAIBackend(Backend):
             try:
                 return self._call(request, messages, **extra)
             except BadResponseError as error:
-                if not (response_format and _refused(error, "response_format")):
+                if not self.modes.step_down_structured(error, response_format):
                     raise
-                self.structured_mode = STRUCTURED_MODES[STRUCTURED_MODES.index(self.structured_mode) + 1]
-
-    def _structured(self, request: ChatRequest):
-        """Messages and response_format for the strongest structured mode the server accepts."""
-        if request.schema is None:
-            return request.messages, None
-        schema = json_schema_of(request.schema)
-        hinted = with_system_note(request.messages, schema_note(schema))
-        if self.structured_mode == "prompt":
-            return hinted, None
-        messages = request.messages if self.structured_mode == "json_schema" else hinted
-        return messages, _response_format(self.structured_mode, schema_name(request.schema), schema)
 
     # -- tool calls -----------------------------------------------------------------------------
     def _native_tool_call(self, request: ChatRequest) -> Completion:
@@ -172,36 +146,9 @@ class OpenAIBackend(Backend):
         try:
             return self._native_tool_call(request)
         except BadResponseError as error:
-            if not _refused(error, "tools"):
+            if not self.modes.step_down_tools(error):
                 raise
-            self.native_tools = False
             return self._prompted_tool_call(request)
-
-
-def _response_format(mode: str, name: str, schema: dict) -> dict:
-    if mode == "json_schema":
-        return {"type": "json_schema", "json_schema": {"name": name, "schema": schema, "strict": False}}
-    if mode == "json_object_schema":
-        return {"type": "json_object", "schema": schema}
-    return {"type": "json_object"}
-
-
-def _refused(error: BadResponseError, field: str) -> bool:
-    """Did the server refuse a request field it does not support (rather than fail on a supported one)?"""
-    status = getattr(error, "status", None)
-    if status in (400, 404, 422, 501):
-        return True
-    # llama-cpp-python's server answers a field value it does not accept with HTTP 500 "validation error"
-    message = f"{error} {error.__cause__}"  # the server's whole answer is on the SDK's exception
-    return status == 500 and "validation error" in message and field in message
-
-
-def _looks_like_json(text: str | None) -> bool:
-    try:
-        json.loads(text or "")
-    except json.JSONDecodeError:
-        return False
-    return True
 
 
 def _usage(response) -> Usage:

@@ -264,3 +264,13 @@ def test_both_backends_write_an_earlier_tool_call_as_the_same_json():
     assert flattened[3] == {"role": "user", "content": "Tool result: booked"}
     with_schema = render_messages(ChatRequest(messages=history[1:2], max_tokens=8, schema={"type": "object"}))
     assert with_schema[0] == {"role": "system", "content": SCHEMA_NOTE + '{"type": "object"}'}
+
+
+def test_the_contract_tests_run_on_every_real_backend():
+    """A backend added to the registry joins tests/test_contract.py's BACKENDS (the fake is for control flow)."""
+    from test_contract import BACKENDS
+
+    from tailor.backends import backend_names
+
+    covered = {case.split("-")[0] for case in BACKENDS}
+    assert set(backend_names()) - {"fake"} <= covered

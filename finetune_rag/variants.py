@@ -62,13 +62,13 @@ def adapter_path(chosen: Variant):
     """The adapter folder of a variant (None for the base model); missing is an error naming the command."""
     if chosen.run is None:
         return None
-    from tailor.runfiles import latest_run
+    from tailor.adapters import find
 
-    run = latest_run(chosen.run)
-    if run is None:
+    found = find(chosen.run)  # the user's trained run first, else the one shipped in adapters/
+    if found is None:
         raise UsageError(f"variant {chosen.name} needs the '{chosen.run}' adapter, which is not trained yet; "
                          f"run `{TRAIN_COMMAND[chosen.run]}` first")
-    return run
+    return found.path
 
 
 def backend_for(chosen: Variant, args=None):

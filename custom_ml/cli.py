@@ -82,9 +82,23 @@ def run_train(args) -> int:
     return _train_and_save(read_table(args.csv, args.target), args)
 
 
+def refuse_overwriting_input(out: str, csv_path: str) -> None:
+    """--out naming the input CSV (by any spelling or link) would replace the user's data with predictions."""
+    import os
+
+    from tailor.errors import UsageError
+
+    same = os.path.exists(out) and os.path.exists(csv_path) and os.path.samefile(out, csv_path)
+    if same or os.path.realpath(out) == os.path.realpath(csv_path):
+        raise UsageError(f"--out {out} is the input file --csv {csv_path}; writing there would destroy "
+                         "the input: give another file name such as predictions.csv")
+
+
 def run_predict(args) -> int:
     from custom_ml.predict import predict_rows, to_csv_text, write_atomic
 
+    if args.out:
+        refuse_overwriting_input(args.out, args.csv)
     rows, meta, warning = predict_rows(args.model, args.csv)
     if warning:
         print(f"warning: {warning}", file=sys.stderr)

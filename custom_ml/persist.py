@@ -1,11 +1,12 @@
 """Saving and loading a trained model with skops: a model file is data, never code that runs on load.
 
 A pickle file can run any code the moment it is opened. skops stores the object tree as JSON plus
-arrays and rebuilds only types it is told to trust: scikit-learn's own estimators, and the list below,
-reviewed by hand. A file naming any other type is refused before anything in it is built or imported.
+arrays and rebuilds only types it is told to trust: scikit-learn's own estimators, and the list in
+tailor/safe_skops.py, reviewed by hand. A file naming any other type is refused before anything in it
+is built or imported.
 
     model.skops   the fitted Pipeline
-    meta.json     columns and their kinds, labels, decision threshold, library versions
+    meta.json     task, columns and their kinds, labels, decision threshold (binary), library versions
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import json
 import warnings
 from pathlib import Path
 
+from custom_ml.task import TASKS
 from tailor import safe_skops
 from tailor.errors import UsageError
 from tailor.safe_skops import UntrustedFileError
@@ -54,6 +56,9 @@ def read_meta(folder: Path) -> dict:
         needed = {"columns", "kinds", "positive", "negative", "threshold"}
         if not isinstance(meta, dict) or not needed <= meta.keys():
             raise ValueError(f"it needs the keys {sorted(needed)}")
+        meta.setdefault("task", "binary")  # folders saved before the other tasks existed
+        if meta["task"] not in TASKS:
+            raise ValueError(f"unknown task {meta['task']!r}")
     except (ValueError, UnicodeDecodeError) as error:
         raise UsageError(f"{file} is not a valid model description: {error}") from error
     return meta

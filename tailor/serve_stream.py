@@ -100,8 +100,8 @@ async def stream_text(backend, thread: ModelThread, lock, messages, options: dic
     events = Events(backend.model)
     async with lock:
         yield events.chunk({"role": "assistant", "content": ""})
+        stream = backend.stream(messages, **options)
         try:
-            stream = backend.stream(messages, **options)
             while (piece := await thread.run(lambda: next(stream, _END))) is not _END:
                 if await disconnected():
                     return  # the client left: generate no further token
@@ -109,6 +109,8 @@ async def stream_text(backend, thread: ModelThread, lock, messages, options: dic
         except Exception as error:  # noqa: BLE001 (every failure reaches the client as an error event)
             yield events.error(error)
             return
+        finally:  # on the model thread, before the next request's first job: the generator ends there
+            thread.submit(stream.close)
     result = stream.result
     if result.error:
         yield events.error(SchemaError(result.error))

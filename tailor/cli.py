@@ -46,6 +46,8 @@ def _add_core_commands(commands, common) -> None:
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default loopback only)")
     serve.add_argument("--port", type=int, default=8000, help="port (default 8000)")
     serve.add_argument("--adapter", default=None, help="a LoRA adapter folder to attach")
+    serve.add_argument("--api-key", default=None, help="require this Bearer token on /v1 (better: the "
+                       "TAILOR_SERVE_API_KEY variable, which other users cannot see in the process list)")
     serve.set_defaults(func=core.serve)
 
     tour = commands.add_parser("tour", parents=[common], help="run every demo once, with short output")

@@ -82,11 +82,14 @@ def _load_schema(path: str) -> dict:
 
 def serve(args) -> int:
     from tailor.backends import get_backend
+    from tailor.config import setting
+    from tailor.serve import check_address
     from tailor.serve import serve as run_server
 
+    check_address(args.host, args.port)  # before the model loads: a bad port is refused in a moment
     backend = get_backend("local", model=args.model, adapter=args.adapter)  # serving the local model
-    backend.load()  # before listening, so the first request is not slow
-    run_server(backend, host=args.host, port=args.port)
+    api_key = setting(getattr(args, "api_key", None), "TAILOR_SERVE_API_KEY")
+    run_server(backend, host=args.host, port=args.port, api_key=api_key)  # loads the model, then listens
     return 0
 
 

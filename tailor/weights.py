@@ -41,8 +41,13 @@ def load_model(model_dir: Path, adapter: str | Path | None = None, fresh: bool =
         silence_transformers()
         from transformers import AutoModelForCausalLM, AutoTokenizer
 
-        tokenizer = AutoTokenizer.from_pretrained(model_dir)
-        model = AutoModelForCausalLM.from_pretrained(model_dir, dtype="float32")
+        try:
+            tokenizer = AutoTokenizer.from_pretrained(model_dir)
+            model = AutoModelForCausalLM.from_pretrained(model_dir, dtype="float32")
+        except (OSError, ValueError, KeyError, TypeError) as error:  # a garbage config.json or weights file
+            raise ModelNotFoundError(f"the model folder {model_dir} could not be loaded "
+                                     f"({type(error).__name__}: {str(error).splitlines()[0][:160]}); "
+                                     "give a Hugging Face model folder or a .gguf file") from error
         if adapter:
             model = attach_adapter(model, Path(adapter))
         if quantize:
@@ -59,6 +64,7 @@ def attach_adapter(model, adapter: Path):
     """Wrap a base model with a LoRA adapter saved by peft; a wrong base model is a clear error."""
     if not (adapter / "adapter_config.json").is_file():
         raise ModelNotFoundError(f"no LoRA adapter at {adapter} (adapter_config.json missing); train one first")
+    check_adapter_weights(adapter)
     from peft import PeftModel
 
     try:
@@ -66,3 +72,29 @@ def attach_adapter(model, adapter: Path):
     except (RuntimeError, ValueError, KeyError) as error:
         raise ModelNotFoundError(f"the adapter at {adapter} does not fit this base model "
                                  f"(trained on a different one?): {str(error).splitlines()[0]}") from error
+
+
+ADAPTER_WEIGHTS = "adapter_model.safetensors"  # what peft's save_pretrained writes (safetensors only)
+
+
+def check_adapter_weights(adapter: Path) -> None:
+    """Refuse an adapter whose weights file is missing, truncated or holds NaN/inf: such an adapter loads and
+    then answers empty text, so it is stopped here. safetensors is data only (no pickle), so reading it runs
+    no code."""
+    import torch
+    from safetensors.torch import load_file
+
+    path = adapter / ADAPTER_WEIGHTS
+    if not path.is_file():
+        raise ModelNotFoundError(f"no {ADAPTER_WEIGHTS} in {adapter}; tailor loads safetensors adapters only "
+                                 "(train one with `tailor tutor train`)")
+    try:
+        tensors = load_file(path)
+    except Exception as error:  # safetensors raises its own error type for a truncated or garbled file
+        raise ModelNotFoundError(f"the adapter weights {path} cannot be read ({str(error).splitlines()[0][:120]}); "
+                                 "the file is truncated or not safetensors: train the adapter again") from error
+    bad = [name for name, tensor in tensors.items() if not bool(torch.isfinite(tensor).all())]
+    if bad:
+        raise ModelNotFoundError(f"the adapter at {adapter} holds non-finite values (NaN or inf) in "
+                                 f"{len(bad)} of {len(tensors)} tensors: its training diverged; train again "
+                                 "with a lower --lr")

@@ -38,6 +38,8 @@ def load_model(model_dir: Path, adapter: str | Path | None = None, fresh: bool =
     with _LOAD_LOCK:
         if not fresh and key in _LOADED:
             return _LOADED[key]
+        if adapter:  # a broken adapter is refused before seconds are spent loading the base model
+            check_adapter_weights(Path(adapter))  # (attach_adapter checks again: a few ms, and it is public)
         silence_transformers()
         from transformers import AutoModelForCausalLM, AutoTokenizer
 
@@ -61,9 +63,8 @@ def load_model(model_dir: Path, adapter: str | Path | None = None, fresh: bool =
 
 
 def attach_adapter(model, adapter: Path):
-    """Wrap a base model with a LoRA adapter saved by peft; a wrong base model is a clear error."""
-    if not (adapter / "adapter_config.json").is_file():
-        raise ModelNotFoundError(f"no LoRA adapter at {adapter} (adapter_config.json missing); train one first")
+    """Wrap a base model with a LoRA adapter saved by peft; a wrong base model is a clear error. The weights
+    are checked first (check_adapter_weights); peft then reads the same safetensors file, never a pickle."""
     check_adapter_weights(adapter)
     from peft import PeftModel
 
@@ -82,15 +83,18 @@ def check_adapter_weights(adapter: Path) -> None:
     then answers empty text, so it is stopped here. safetensors is data only (no pickle), so reading it runs
     no code."""
     import torch
+    from safetensors import SafetensorError
     from safetensors.torch import load_file
 
+    if not (adapter / "adapter_config.json").is_file():
+        raise ModelNotFoundError(f"no LoRA adapter at {adapter} (adapter_config.json missing); train one first")
     path = adapter / ADAPTER_WEIGHTS
     if not path.is_file():
         raise ModelNotFoundError(f"no {ADAPTER_WEIGHTS} in {adapter}; tailor loads safetensors adapters only "
                                  "(train one with `tailor tutor train`)")
     try:
         tensors = load_file(path)
-    except Exception as error:  # safetensors raises its own error type for a truncated or garbled file
+    except (SafetensorError, OSError, ValueError) as error:  # a truncated or garbled file
         raise ModelNotFoundError(f"the adapter weights {path} cannot be read ({str(error).splitlines()[0][:120]}); "
                                  "the file is truncated or not safetensors: train the adapter again") from error
     bad = [name for name, tensor in tensors.items() if not bool(torch.isfinite(tensor).all())]

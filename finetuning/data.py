@@ -43,8 +43,12 @@ def _check_record(record, where: str) -> dict:
             raise UsageError(f"{where}: each message needs a role among {', '.join(ROLES)}")
         if not isinstance(turn.get("content"), str) or not turn["content"].strip():
             raise UsageError(f"{where}: a {turn['role']} message has empty or non-text content")
-    if not any(turn["role"] == "assistant" for turn in messages):
+    roles = [turn["role"] for turn in messages]
+    if "assistant" not in roles:
         raise UsageError(f"{where}: no assistant turn; a training record needs the reply to learn")
+    if "user" not in roles[:roles.index("assistant")]:  # checked here, before the model loads
+        raise UsageError(f"{where}: the first assistant turn has no user turn before it; start with a "
+                         "user message (after an optional system message)")
     return record
 
 

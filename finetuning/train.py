@@ -11,6 +11,8 @@ The run folder holds the adapter (safetensors), the tokenizer with its chat temp
 
 from __future__ import annotations
 
+import math
+import shutil
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -59,31 +61,59 @@ class TrainConfig:
             raise UsageError(f"--precision must be one of {', '.join(PRECISIONS)}, not {self.precision!r}")
         if self.epochs <= 0 or self.lr <= 0 or (self.max_steps is not None and self.max_steps <= 0):
             raise UsageError("--epochs, --lr and --max-steps must be greater than 0")
+        # `nan <= 0` is False, so NaN and inf pass the check above; a NaN step size trains a NaN adapter
+        if not all(math.isfinite(getattr(self, key)) for key in ("epochs", "lr", "alpha")):
+            raise UsageError("--epochs, --lr and --alpha must be finite numbers")
 
 
 def train(config: TrainConfig, progress: bool = True) -> Path:
     """Train a LoRA adapter; return the completed run folder (and point <name>/latest at it)."""
     config.check()
-    records = load_records(config.data)
+    records = load_records(config.data)  # every record checked before the model loads
     from tailor.models import resolve_model
-    from tailor.weights import load_model
 
     folder, model_id = resolve_model(config.base)
+    fresh_run = config.out is None and not config.resume
     run = _run_folder(config)
+    try:
+        _train_into(run, config, folder, model_id, records, progress)
+    except BaseException:
+        if fresh_run and not any((run / "checkpoints").glob("checkpoint-*")):
+            shutil.rmtree(run, ignore_errors=True)  # nothing to resume: no empty run folder left behind
+        raise
+    mark_latest(run, config.name)
+    return run
+
+
+def _train_into(run: Path, config: TrainConfig, folder: Path, model_id: str, records: list[dict],
+                progress: bool) -> None:
+    """Load, wrap, train and save into `run`; a run whose loss or weights went NaN/inf is never saved."""
+    from tailor.weights import load_model
+
     model, tokenizer = load_model(folder, fresh=True)
     model = add_lora(model, config)
     features = [encode_record(tokenizer, r["messages"], config.max_length) for r in records]
     started = time.perf_counter()
     trainer = build_trainer(model, tokenizer, features, config, run, progress)
+    guard = next(c for c in trainer.callback_handler.callbacks if hasattr(c, "diverged"))
     checkpoint = _checkpoint(run) if config.resume else None
     output = trainer.train(resume_from_checkpoint=checkpoint)
+    if guard.diverged or not math.isfinite(output.training_loss):
+        shutil.rmtree(run / "checkpoints", ignore_errors=True)  # a NaN checkpoint would resume into NaN
+        raise UsageError(f"training diverged ({guard.diverged or 'the training loss is not finite'}) with "
+                         f"--lr {config.lr:g}; nothing was saved and latest was not moved: lower --lr")
     model.save_pretrained(run)  # adapter weights and config only, never the base model
     tokenizer.save_pretrained(run)
     card = run_card(config, model_id, model, trainer, output, features, time.perf_counter() - started)
     card["resumed_from"] = Path(checkpoint).name if checkpoint else None
     write_json(run / RUN_CARD, card)  # written last: a run without a card is unfinished
-    mark_latest(run, config.name)
-    return run
+
+
+def non_finite_parameters(model) -> int:
+    """How many trainable tensors hold NaN or inf (the LoRA matrices after a step too large)."""
+    import torch
+
+    return sum(1 for p in model.parameters() if p.requires_grad and not bool(torch.isfinite(p).all()))
 
 
 def add_lora(model, config: TrainConfig):
@@ -122,7 +152,33 @@ def build_trainer(model, tokenizer, features, config: TrainConfig, run: Path, pr
         bf16=uses_bf16(config.precision))
     pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.eos_token_id
     return Trainer(model=model, args=args, train_dataset=features, processing_class=tokenizer,
-                   data_collator=lambda batch: pad_batch(batch, pad), callbacks=[SaveAtEnd()])
+                   data_collator=lambda batch: pad_batch(batch, pad),
+                   callbacks=[SaveAtEnd(), divergence_guard(TrainerCallback)])  # the guard last: it vetoes saves
+
+
+def divergence_guard(base):
+    """A callback that stops training, and vetoes any checkpoint, once the loss or a LoRA weight is NaN/inf.
+    `diverged` then says what was seen; train() refuses to save such a run."""
+
+    class DivergenceGuard(base):
+        diverged = ""
+
+        def on_step_end(self, args, state, control, model=None, **kwargs):
+            bad = non_finite_parameters(model) if model is not None else 0
+            if bad:
+                self._stop(control, f"{bad} LoRA tensors are NaN or inf after step {state.global_step}")
+
+        def on_log(self, args, state, control, logs=None, **kwargs):
+            loss = (logs or {}).get("loss")
+            if loss is not None and not math.isfinite(loss):
+                self._stop(control, f"the loss is {loss} at step {state.global_step}")
+
+        def _stop(self, control, reason: str) -> None:
+            self.diverged = self.diverged or reason
+            control.should_training_stop = True
+            control.should_save = False
+
+    return DivergenceGuard()
 
 
 def uses_bf16(precision: str) -> bool:

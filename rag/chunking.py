@@ -26,6 +26,7 @@ class Chunk:
     position: int  # 0, 1, 2... within the source
     text: str
     headings: list[str] = field(default_factory=list)
+    origin: str = ""  # the store's key for the document (rag/loaders.py: Found.origin); "" outside a store
 
     @property
     def heading_path(self) -> str:
@@ -33,11 +34,13 @@ class Chunk:
 
     @property
     def id(self) -> str:
-        digest = hashlib.sha256(f"{self.source}\n{self.position}\n{self.text}".encode()).hexdigest()
+        # the origin, when there is one, keeps two folders' `docs/readme.md` apart
+        digest = hashlib.sha256(f"{self.origin or self.source}\n{self.position}\n{self.text}".encode()).hexdigest()
         return digest[:24]
 
     def metadata(self) -> dict:
-        return {"source": self.source, "position": self.position, "headings": self.heading_path}
+        meta = {"source": self.source, "position": self.position, "headings": self.heading_path}
+        return {**meta, "origin": self.origin} if self.origin else meta
 
     def embedding_text(self) -> str:
         """What gets embedded and indexed: the heading path gives the chunk its context."""
@@ -80,10 +83,10 @@ def split_long(text: str, limit: int = MAX_CHARS, overlap: int = OVERLAP_CHARS) 
     return windows
 
 
-def chunk_document(text: str, source: str) -> list[Chunk]:
+def chunk_document(text: str, source: str, origin: str = "") -> list[Chunk]:
     """All chunks of one document, numbered from 0; plain text without headings is one section."""
     chunks = []
     for headings, body in sections(text):
         for window in split_long(body):
-            chunks.append(Chunk(source, len(chunks), window, headings))
+            chunks.append(Chunk(source, len(chunks), window, headings, origin))
     return chunks

@@ -43,9 +43,11 @@ def open_from_args(args):
 
 def run_ingest(args) -> int:
     from rag.ingest import ingest
+    from rag.loaders import check_paths
     from tailor.config import data_dir
 
     paths = args.paths or [str(data_dir() / "rag" / "kb")]
+    check_paths(paths)  # before the store exists: a refused path writes nothing
     stats = ingest(paths, open_from_args(args), prune=args.prune, progress=True)
     print(stats.summary())
     return 0

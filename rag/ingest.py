@@ -7,6 +7,12 @@ longer produced) deleted. So an unchanged file costs nothing, an edited file rep
 chunks, and a process killed in the middle leaves whole documents only: the next ingest finds the
 difference and ends with the exact chunk count. `prune=True` removes the chunks of files that are gone
 from the folders given.
+
+Documents are keyed in the store by their origin, the folder's absolute path plus the path inside it
+(rag/loaders.py), so `teamB/docs` never replaces or prunes `teamA/docs`. A document of more chunks than
+Chroma takes in one call is written in several (whole only once the last lands; a re-run completes it), and
+one over MAX_DOCUMENT_CHUNKS is refused before any embedding. Files passed over (unreadable, a non-UTF-8
+name, a link out of the folder, too long) are warned about and listed in the stats; the rest go on.
 """
 
 from __future__ import annotations
@@ -15,9 +21,12 @@ import sys
 from dataclasses import dataclass, field
 
 from rag.chunking import chunk_document
-from rag.loaders import SkippedFile, find_files, read_document
+from rag.loaders import SkippedFile, read_document, scan
 
 BATCH_CHUNKS = 128  # chunks embedded per call
+# One document's limit, checked before embedding: about 7 MB of text, near an hour of embedding on 2 cores.
+# Larger documents are written in several Chroma batches (its own limit is 5,461 records a call).
+MAX_DOCUMENT_CHUNKS = 10_000
 
 
 @dataclass
@@ -36,28 +45,40 @@ class IngestStats:
 
 def ingest(paths, store, prune: bool = False, progress: bool = True) -> IngestStats:
     """Bring the store in line with the files under `paths`; see the module docstring."""
-    files = find_files(paths)  # raises UsageError for a missing path before anything is written
+    files, passed_over = scan(paths)  # raises UsageError for a missing or empty path before anything is written
     stats = IngestStats()
-    existing = store.ids_by_source()
-    pending = []  # (source, chunks, old ids) of documents that changed
-    for path, source in files:
+    for line in passed_over:
+        _skip(stats, line)
+    existing = store.ids_by_origin()
+    pending = []  # (origin, chunks, old ids) of documents that changed
+    for found in files:
         try:
-            text = read_document(path)
+            text = read_document(found.path)
         except SkippedFile as skipped:
-            stats.skipped.append(str(skipped))
-            print(f"warning: skipped {skipped}", file=sys.stderr)
+            _skip(stats, str(skipped))
             continue
         stats.files += 1
-        chunks, old_ids = chunk_document(text, source), existing.get(source, set())
+        chunks = chunk_document(text, found.source, found.origin)
+        if len(chunks) > MAX_DOCUMENT_CHUNKS:  # said before any embedding, not after minutes of it
+            _skip(stats, f"{found.path}: {len(chunks):,} chunks (about {len(text) // 1_000_000 or '<1'} MB of "
+                         f"text); the limit is {MAX_DOCUMENT_CHUNKS:,} per document: split the file")
+            continue
+        # a chunk written before origins existed counts as this document's when its source name matches
+        old_ids = existing.get(found.origin, set()) | existing.get(f"source:{found.source}", set())
         if {c.id for c in chunks} == old_ids:
             stats.unchanged += 1
         else:
-            pending.append((source, chunks, old_ids))
+            pending.append((found.origin, chunks, old_ids))
     _write(store, pending, stats, progress)
     if prune:
-        stats.removed += _prune(store, paths, existing, {source for _, source in files})
+        stats.removed += _prune(store, paths, existing, {found.origin for found in files})
     stats.total = store.count()
     return stats
+
+
+def _skip(stats: IngestStats, line: str) -> None:
+    stats.skipped.append(line)
+    print(f"warning: skipped {line}", file=sys.stderr)
 
 
 def _batches(pending, size: int = BATCH_CHUNKS):
@@ -81,7 +102,7 @@ def _write(store, pending, stats: IngestStats, progress: bool) -> None:
                disable=not progress or not pending, file=sys.stderr)
     for group in _batches(pending):
         fresh = [[c for c in chunks if c.id not in old] for _, chunks, old in group]
-        vectors = store.embed([c.embedding_text() for doc in fresh for c in doc])
+        vectors = _embed(store, [c.embedding_text() for doc in fresh for c in doc])
         offset = 0
         for (_, chunks, old_ids), new in zip(group, fresh, strict=False):
             store.upsert([c.id for c in new], [c.embedding_text() for c in new], [c.metadata() for c in new],
@@ -95,16 +116,27 @@ def _write(store, pending, stats: IngestStats, progress: bool) -> None:
     bar.close()
 
 
+def _embed(store, texts: list[str]):
+    """Vectors for the texts, BATCH_CHUNKS at a time (a long document is one group: memory stays bounded)."""
+    import numpy as np
+
+    if not texts:
+        return np.zeros((0, 0), dtype=np.float32)
+    return np.concatenate([np.asarray(store.embed(texts[start:start + BATCH_CHUNKS]))
+                           for start in range(0, len(texts), BATCH_CHUNKS)])
+
+
 def _prune(store, paths, existing: dict[str, set[str]], seen: set[str]) -> int:
-    """Delete the chunks of sources owned by `paths` whose files no longer exist."""
+    """Delete the chunks of documents under `paths` (by origin, so another folder of the same name is never
+    touched) whose files no longer exist."""
     from pathlib import Path
 
-    owned_prefixes = [f"{Path(p).expanduser().resolve().name}/" for p in paths if Path(p).is_dir()]
-    owned_names = {Path(p).name for p in paths if Path(p).is_file()}
+    folders = [f"{Path(p).expanduser().resolve().as_posix()}/" for p in paths if Path(p).expanduser().is_dir()]
+    files = {Path(p).expanduser().resolve().as_posix() for p in paths if Path(p).expanduser().is_file()}
     removed = 0
-    for source, ids in existing.items():
-        owned = source in owned_names or any(source.startswith(prefix) for prefix in owned_prefixes)
-        if owned and source not in seen:
+    for origin, ids in existing.items():
+        owned = origin in files or any(origin.startswith(folder) for folder in folders)
+        if owned and origin not in seen:
             store.delete(sorted(ids))
             removed += len(ids)
     return removed

@@ -12,7 +12,9 @@ silently go bad.
 
 from __future__ import annotations
 
+import ipaddress
 import os
+import re
 from urllib.parse import urlparse
 
 from tailor.config import home
@@ -21,6 +23,8 @@ from tailor.errors import UnreachableError, UsageError
 DEFAULT_COLLECTION = "knowledge_base"
 MODEL_KEY = "embedding_model"  # collection metadata key holding the embedding model's id
 PAGE = 2000  # ids read per call when listing a large collection
+# Chroma's rule for a collection name, checked before a store is opened (or created on disk)
+COLLECTION_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{1,510}[A-Za-z0-9]")
 
 
 def chroma_url_from_env() -> str | None:
@@ -71,18 +75,46 @@ class Store:
         return self.embedder.embed(texts).vectors
 
     def upsert(self, ids, texts, metadatas, vectors=None) -> None:
-        """Write chunks (one Chroma call, so one document lands whole or not at all)."""
+        """Write chunks: one Chroma call when they fit its batch limit (a document lands whole or not at all),
+        else several, in order (a process killed between them leaves extra chunks the next ingest completes)."""
         if not ids:
             return
         vectors = self.embed(texts) if vectors is None else vectors
-        self.collection.upsert(ids=list(ids), documents=list(texts), metadatas=list(metadatas),
-                               embeddings=vectors)
+        size = self.max_batch()
+        for start in range(0, len(ids), size):
+            end = start + size
+            self.collection.upsert(ids=list(ids[start:end]), documents=list(texts[start:end]),
+                                   metadatas=list(metadatas[start:end]), embeddings=vectors[start:end])
         self._bm25 = None
 
     def delete(self, ids) -> None:
+        ids = list(ids)
+        for start in range(0, len(ids), self.max_batch()):
+            self.collection.delete(ids=ids[start:start + self.max_batch()])
         if ids:
-            self.collection.delete(ids=list(ids))
             self._bm25 = None
+
+    def max_batch(self) -> int:
+        """The most records one Chroma call takes (5,461 on the embedded store); larger writes are split."""
+        client = getattr(self.collection, "_client", None)
+        try:
+            return int(client.get_max_batch_size())
+        except Exception:  # an older client or a server that does not say: Chroma's documented default
+            return 5461
+
+    def ids_by_origin(self) -> dict[str, set[str]]:
+        """Every document in the collection (keyed by its origin, rag/loaders.py) and its chunk ids.
+
+        Chunks written before origins existed are keyed "source:<source>", so re-ingesting their folder
+        replaces them instead of leaving duplicates beside the new ones.
+        """
+        found: dict[str, set[str]] = {}
+        for offset in range(0, self.count(), PAGE):
+            page = self.collection.get(include=["metadatas"], limit=PAGE, offset=offset)
+            for chunk_id, meta in zip(page["ids"], page["metadatas"], strict=False):
+                key = meta.get("origin") or f"source:{meta.get('source', '')}"
+                found.setdefault(key, set()).add(chunk_id)
+        return found
 
     def ids_by_source(self) -> dict[str, set[str]]:
         """Every source in the collection and the chunk ids it holds."""
@@ -118,15 +150,33 @@ def open_store(collection_name: str = DEFAULT_COLLECTION, chroma_url: str | None
     """Open (or create) a collection; refuse one whose vectors came from another embedding model."""
     from tailor.embeddings import Embedder
 
-    if not 3 <= len(collection_name) <= 512:
-        raise UsageError(f"collection name {collection_name!r} must have 3 to 512 characters")
+    check_collection_name(collection_name)
     embedder = embedder or Embedder()
     client, location = _client(chroma_url)
-    collection = client.get_or_create_collection(
-        collection_name, embedding_function=None, configuration={"hnsw": {"space": "cosine"}},
-        metadata={MODEL_KEY: embedder.model_id})
+    from chromadb.errors import InvalidArgumentError
+
+    try:
+        collection = client.get_or_create_collection(
+            collection_name, embedding_function=None, configuration={"hnsw": {"space": "cosine"}},
+            metadata={MODEL_KEY: embedder.model_id})
+    except (InvalidArgumentError, ValueError) as error:  # a rule check_collection_name does not know
+        raise UsageError(f"Chroma refuses collection {collection_name!r}: {error}") from error
     stored = (collection.metadata or {}).get(MODEL_KEY)
     if stored != embedder.model_id:
         raise UsageError(f"collection {collection_name!r} holds vectors from embedding model {stored!r}, "
                          f"not {embedder.model_id!r}; use the same model or ingest into a new collection")
     return Store(collection, embedder, location)
+
+
+def check_collection_name(name: str) -> None:
+    """Chroma's naming rule, said in one line before any store is opened: 3 to 512 of [A-Za-z0-9._-],
+    starting and ending with a letter or digit, no "..", and not an IP address."""
+    valid = COLLECTION_NAME.fullmatch(name) and ".." not in name
+    try:
+        ipaddress.ip_address(name)
+        valid = False
+    except ValueError:
+        pass
+    if not valid:
+        raise UsageError(f"collection name {name!r} is not allowed: use 3 to 512 letters, digits, '.', '_' or "
+                         "'-', starting and ending with a letter or digit (e.g. team_docs)")

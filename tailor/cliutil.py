@@ -30,20 +30,55 @@ def backend_options() -> argparse.ArgumentParser:
 
 
 def run_command(function, args) -> int:
-    """Run a command function the way every entry point does: libraries offline and quiet, and a user's
-    error printed as one line with exit code 2 instead of a traceback."""
+    """Run a command function the way every entry point does: libraries offline and quiet, and errors
+    through `report` (one line; exit code 2 for the user's, 1 for a bug)."""
     from tailor.config import quiet_libraries
-    from tailor.errors import TailorError
 
-    quiet_libraries()
     try:
+        quiet_libraries()
         return function(args) or 0
-    except TailorError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return error.exit_code
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except Exception as error:  # the one place an exception reaches the user; see tailor.errors.user_error
+        return report(error)
+
+
+def report(error: Exception) -> int:
+    """Print one line for an error and return the exit code: 2 for the user's input or environment (the
+    contract), 1 with a plea to report it for anything else; TAILOR_DEBUG=1 adds the traceback."""
+    import os
+    import traceback
+
+    from tailor.errors import DEBUG_ENV, report_bug, user_error
+
+    mapped = user_error(error)
+    if os.environ.get(DEBUG_ENV, "") not in ("", "0"):
+        traceback.print_exception(error, file=sys.stderr)
+    if mapped is not None:
+        print(f"error: {_printable(str(mapped))}", file=sys.stderr)
+        return mapped.exit_code
+    print(f"error: {_printable(report_bug(error))}", file=sys.stderr)
+    return 1
+
+
+def _printable(text: str) -> str:
+    """One line that any terminal can print (a non-UTF-8 file name arrives as lone surrogates)."""
+    line = " ".join(text.split("\n")).strip()
+    return line.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def check_arguments(argv: list[str]) -> None:
+    """Refuse an argument that is not UTF-8 text (Python hands its bytes over as lone surrogates) before
+    any command reads it."""
+    from tailor.errors import UsageError
+
+    for position, argument in enumerate(argv, 1):
+        try:
+            argument.encode("utf-8")
+        except UnicodeEncodeError:
+            raise UsageError(f"argument {position} ({_printable(argument)}) is not valid UTF-8 text; "
+                             "re-encode it as UTF-8") from None
 
 
 def evaluation_parser(module) -> argparse.ArgumentParser:
@@ -58,6 +93,11 @@ def evaluation_parser(module) -> argparse.ArgumentParser:
 def evaluation_main(module, argv=None) -> int:
     """What every <demo>/evaluate.py's `main(argv)` returns: its options parsed, its `run(args)` run the way
     every command runs (one-line errors, exit code 2)."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    try:
+        check_arguments(argv)
+    except UsageError as error:
+        return report(error)
     return run_command(module.run, evaluation_parser(module).parse_args(argv))
 
 
@@ -66,6 +106,13 @@ def backend_from_args(args, **options):
     from tailor.backends import get_backend
 
     return get_backend(getattr(args, "backend", None), model=getattr(args, "model", None), **options)
+
+
+def port_number(text: str) -> int:
+    value = positive_int(text)
+    if value > 65535:
+        raise argparse.ArgumentTypeError(f"a port is 1 to 65535, got {value}")
+    return value
 
 
 def positive_int(text: str) -> int:
@@ -79,10 +126,14 @@ def positive_int(text: str) -> int:
 
 
 def positive_float(text: str) -> float:
+    import math
+
     try:
         value = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not math.isfinite(value):  # float() takes "nan" and "inf"; a NaN learning rate trains a NaN adapter
+        raise argparse.ArgumentTypeError(f"expected a finite number, got {text!r}")
     if value <= 0:
         raise argparse.ArgumentTypeError(f"must be greater than 0, got {value}")
     return value

@@ -77,7 +77,30 @@ def _load_schema(path: str) -> dict:
         raise UsageError(f"schema file {file} is not valid JSON: {error}") from error
     if not isinstance(schema, dict) or schema.get("type") not in ("object", None):
         raise UsageError(f"schema file {file} must hold a JSON schema object")
+    check_patterns(schema, str(file))
     return schema
+
+
+def check_patterns(node, where: str) -> None:
+    """Every `pattern` in a schema must be a regular expression, checked here rather than deep in the grammar
+    compiler after the model has loaded."""
+    import re
+
+    if isinstance(node, list):
+        for item in node:
+            check_patterns(item, where)
+        return
+    if not isinstance(node, dict):
+        return
+    pattern = node.get("pattern")
+    if isinstance(pattern, str):
+        try:
+            re.compile(pattern)
+        except re.error as error:
+            raise UsageError(f"schema file {where}: pattern {pattern!r} is not a valid regular expression "
+                             f"({error})") from None
+    for value in node.values():
+        check_patterns(value, where)
 
 
 def serve(args) -> int:

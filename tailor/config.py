@@ -27,10 +27,33 @@ def setting(flag_value, env_name: str, default=None):
     return default
 
 
+def number_setting(flag_value, env_name: str, default, kind=float, minimum=0):
+    """A numeric setting (flag > environment variable > default), finite and at least `minimum`; anything
+    else is a UsageError naming the variable, before any work starts."""
+    import math
+
+    from tailor.errors import UsageError
+
+    raw = setting(flag_value, env_name, default)
+    try:
+        value = kind(raw)
+    except (TypeError, ValueError):
+        raise UsageError(f"{env_name}={raw!r} is not a {'whole ' if kind is int else ''}number") from None
+    if not math.isfinite(value) or value < minimum:
+        raise UsageError(f"{env_name}={raw!r} must be a finite number of at least {minimum}")
+    return value
+
+
 def home(flag_value: str | None = None) -> Path:
-    """The cache folder (created on first use)."""
+    """The cache folder (created on first use); one that cannot be created is a UsageError naming TAILOR_HOME."""
+    from tailor.errors import UsageError
+
     path = Path(setting(flag_value, "TAILOR_HOME", "~/.cache/tailor")).expanduser()
-    path.mkdir(parents=True, exist_ok=True)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise UsageError(f"TAILOR_HOME {path} cannot be created ({error.strerror or error}); "
+                         "point TAILOR_HOME at a folder you can write") from None
     return path
 
 

@@ -41,3 +41,64 @@ class BadResponseError(BackendError):
 
 class SchemaError(BackendError):
     """The model's reply does not validate against the requested schema."""
+
+
+# -- the one place an exception becomes what the user sees -------------------------------------------------
+DEBUG_ENV = "TAILOR_DEBUG"  # set to 1 to see the full traceback of any error
+REPORT_TO = "the tailor issue tracker"  # where an internal error should be reported
+
+
+def user_error(error: BaseException) -> TailorError | None:
+    """The TailorError an exception stands for when the user's input or environment caused it, else None.
+
+    Only exceptions that can come from what a user gives (a path, a setting, a file's content, a server's
+    answer) are translated; anything else is left for `report_bug`, so a real bug is never disguised as
+    a user's mistake.
+    """
+    if isinstance(error, TailorError):
+        return error
+    if isinstance(error, OSError) and error.filename is not None:
+        return _file_error(error)
+    if isinstance(error, UnicodeEncodeError) and "surrogate" in str(error.reason):
+        return UsageError("an argument or file name is not valid UTF-8 text; rename the file or re-encode "
+                          "the text as UTF-8")
+    if _is_sqlite_open_error(error):
+        return UsageError(f"cannot open the database ({error}); give the path of a SQLite file, or a new one")
+    return None
+
+
+def _file_error(error: OSError) -> UsageError:
+    """A file or folder the user named could not be read, written or created."""
+    path = error.filename
+    reason = error.strerror or type(error).__name__
+    if isinstance(error, IsADirectoryError):
+        return UsageError(f"{path} is a folder; give a file")
+    if isinstance(error, NotADirectoryError):
+        return UsageError(f"{path}: a part of this path is a file, not a folder; choose another path")
+    if isinstance(error, FileNotFoundError):
+        return UsageError(f"{path} does not exist (or its folder is missing); check the path")
+    if isinstance(error, PermissionError):
+        return UsageError(f"{path}: permission denied; choose a path you can read and write")
+    return UsageError(f"{path}: {reason}")
+
+
+def _is_sqlite_open_error(error: BaseException) -> bool:
+    """SQLite's own words for a --db path that is a folder or not a database: the user's path, not a bug."""
+    import sqlite3
+
+    text = str(error)
+    return isinstance(error, sqlite3.DatabaseError) and (
+        "unable to open database file" in text or "file is not a database" in text)
+
+
+def report_bug(error: BaseException) -> str:
+    """The one line an unexpected error prints: it is a bug, where to report it, how to see the traceback."""
+    where = ""
+    tb = error.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    if tb is not None:
+        where = f" at {tb.tb_frame.f_code.co_filename.rsplit('/', 1)[-1]}:{tb.tb_lineno}"
+    return (f"internal error: {type(error).__name__}: {str(error).splitlines()[0][:200] if str(error) else ''}"
+            f"{where}. This is a bug in tailor, not in your input; please report it to {REPORT_TO} with the "
+            f"traceback (run again with {DEBUG_ENV}=1 to see it)")

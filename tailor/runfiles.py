@@ -80,7 +80,15 @@ def mark_latest(run: Path, name: str | None = None) -> None:
 
 
 def read_card(run: Path) -> dict:
-    return json.loads((run / RUN_CARD).read_text(encoding="utf-8"))
+    """A run's card; one that is not a JSON object (edited, truncated) is a UsageError naming the file."""
+    path = Path(run) / RUN_CARD
+    try:
+        card = json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise UsageError(f"the run card {path} is not valid JSON ({error}); train the run again") from None
+    if not isinstance(card, dict):
+        raise UsageError(f"the run card {path} is not a JSON object; train the run again")
+    return card
 
 
 def eval_path(demo: str) -> Path:

@@ -38,6 +38,8 @@ def load_model(model_dir: Path, adapter: str | Path | None = None, fresh: bool =
     with _LOAD_LOCK:
         if not fresh and key in _LOADED:
             return _LOADED[key]
+        if adapter:  # a broken adapter is refused before seconds are spent loading the base model
+            check_adapter_weights(Path(adapter))  # (attach_adapter checks again: a few ms, and it is public)
         silence_transformers()
         from transformers import AutoModelForCausalLM, AutoTokenizer
         from transformers.utils import logging as transformers_logging
@@ -45,8 +47,13 @@ def load_model(model_dir: Path, adapter: str | Path | None = None, fresh: bool =
         # the environment setting above is read when transformers is first imported, which another
         # library may have done already: a one-second load gets no "Loading weights" bar either way
         transformers_logging.disable_progress_bar()
-        tokenizer = AutoTokenizer.from_pretrained(model_dir)
-        model = AutoModelForCausalLM.from_pretrained(model_dir, dtype="float32")
+        try:
+            tokenizer = AutoTokenizer.from_pretrained(model_dir)
+            model = AutoModelForCausalLM.from_pretrained(model_dir, dtype="float32")
+        except (OSError, ValueError, KeyError, TypeError) as error:  # a garbage config.json or weights file
+            raise ModelNotFoundError(f"the model folder {model_dir} could not be loaded "
+                                     f"({type(error).__name__}: {str(error).splitlines()[0][:160]}); "
+                                     "give a Hugging Face model folder or a .gguf file") from error
         if adapter:
             model = attach_adapter(model, Path(adapter))
         if quantize:
@@ -60,9 +67,9 @@ def load_model(model_dir: Path, adapter: str | Path | None = None, fresh: bool =
 
 
 def attach_adapter(model, adapter: Path):
-    """Wrap a base model with a LoRA adapter saved by peft; a wrong base model is a clear error."""
-    if not (adapter / "adapter_config.json").is_file():
-        raise ModelNotFoundError(f"no LoRA adapter at {adapter} (adapter_config.json missing); train one first")
+    """Wrap a base model with a LoRA adapter saved by peft; a wrong base model is a clear error. The weights
+    are checked first (check_adapter_weights); peft then reads the same safetensors file, never a pickle."""
+    check_adapter_weights(adapter)
     from peft import PeftModel
 
     try:
@@ -70,3 +77,32 @@ def attach_adapter(model, adapter: Path):
     except (RuntimeError, ValueError, KeyError) as error:
         raise ModelNotFoundError(f"the adapter at {adapter} does not fit this base model "
                                  f"(trained on a different one?): {str(error).splitlines()[0]}") from error
+
+
+ADAPTER_WEIGHTS = "adapter_model.safetensors"  # what peft's save_pretrained writes (safetensors only)
+
+
+def check_adapter_weights(adapter: Path) -> None:
+    """Refuse an adapter whose weights file is missing, truncated or holds NaN/inf: such an adapter loads and
+    then answers empty text, so it is stopped here. safetensors is data only (no pickle), so reading it runs
+    no code."""
+    import torch
+    from safetensors import SafetensorError
+    from safetensors.torch import load_file
+
+    if not (adapter / "adapter_config.json").is_file():
+        raise ModelNotFoundError(f"no LoRA adapter at {adapter} (adapter_config.json missing); train one first")
+    path = adapter / ADAPTER_WEIGHTS
+    if not path.is_file():
+        raise ModelNotFoundError(f"no {ADAPTER_WEIGHTS} in {adapter}; tailor loads safetensors adapters only "
+                                 "(train one with `tailor tutor train`)")
+    try:
+        tensors = load_file(path)
+    except (SafetensorError, OSError, ValueError) as error:  # a truncated or garbled file
+        raise ModelNotFoundError(f"the adapter weights {path} cannot be read ({str(error).splitlines()[0][:120]}); "
+                                 "the file is truncated or not safetensors: train the adapter again") from error
+    bad = [name for name, tensor in tensors.items() if not bool(torch.isfinite(tensor).all())]
+    if bad:
+        raise ModelNotFoundError(f"the adapter at {adapter} holds non-finite values (NaN or inf) in "
+                                 f"{len(bad)} of {len(tensors)} tensors: its training diverged; train again "
+                                 "with a lower --lr")

@@ -17,7 +17,7 @@ from tailor.backends.base import Backend, ChatRequest, Completion, ToolCall, Usa
 from tailor.backends.openai_fallbacks import ServerModes
 from tailor.backends.structured import parse_tool_reply, tool_reply_schema
 from tailor.chat_format import describe_tools, flatten_tool_turns
-from tailor.config import setting
+from tailor.config import number_setting, setting
 from tailor.errors import AuthenticationError, BadResponseError, RateLimitedError, UnreachableError
 from tailor.redact import redact
 
@@ -42,8 +42,8 @@ class OpenAIBackend(Backend):
             raise AuthenticationError("OPENAI_API_KEY is not set; export it, or point OPENAI_BASE_URL at a "
                                       "local OpenAI-compatible server")
         self._model = setting(model, "TAILOR_OPENAI_MODEL", DEFAULT_OPENAI_MODEL)
-        timeout = float(setting(timeout, "TAILOR_OPENAI_TIMEOUT", DEFAULT_TIMEOUT_S))
-        retries = int(setting(max_retries, "TAILOR_OPENAI_RETRIES", DEFAULT_RETRIES))
+        timeout = number_setting(timeout, "TAILOR_OPENAI_TIMEOUT", DEFAULT_TIMEOUT_S, float, minimum=0.1)
+        retries = number_setting(max_retries, "TAILOR_OPENAI_RETRIES", DEFAULT_RETRIES, int, minimum=0)
         self.client = OpenAI(base_url=self.base_url, api_key=key or "not-needed", timeout=timeout,
                              max_retries=retries, http_client=http_client)
         # what this server accepts, lowered one step per refusal: native, or "prompted" tools (the tool list
@@ -77,16 +77,19 @@ class OpenAIBackend(Backend):
     # -- text and structured output, streamed ---------------------------------------------------
     def _stream_text(self, request: ChatRequest) -> Iterator[str | Completion]:
         stream = self._structured_call(request, stream=True, stream_options={"include_usage": True})
-        pieces, usage, finish = [], Usage(), "stop"
+        pieces, usage, finish, replied = [], Usage(), "stop", False
         with _mapped_errors(self.base_url, self._secrets):
             for chunk in stream:
-                if chunk.usage:
+                if getattr(chunk, "usage", None):
                     usage = Usage(chunk.usage.prompt_tokens or 0, chunk.usage.completion_tokens or 0)
-                for choice in chunk.choices or []:
+                for choice in getattr(chunk, "choices", None) or []:
+                    replied = True
                     if choice.delta and choice.delta.content:
                         pieces.append(choice.delta.content)
                         yield choice.delta.content
                     finish = choice.finish_reason or finish
+        if not replied:  # an HTML page or events without `choices`: never an empty answer with exit code 0
+            raise BadResponseError(f"{self.base_url} streamed no chat-completion chunks; {NOT_OPENAI}")
         yield Completion(text="".join(pieces), usage=usage, model=self.model, finish_reason=finish)
 
     def _whole_text(self, request: ChatRequest) -> Completion:
@@ -139,9 +142,10 @@ class OpenAIBackend(Backend):
     # -- plumbing -------------------------------------------------------------------------------
     def _call(self, request: ChatRequest, messages, **extra):
         with _mapped_errors(self.base_url, self._secrets):
-            return self.client.chat.completions.create(
+            response = self.client.chat.completions.create(
                 model=self.model, messages=messages, max_tokens=request.max_tokens,
                 temperature=request.temperature, **extra)
+        return response if extra.get("stream") else _checked(response, redact(self.base_url, self._secrets))
 
     def _tool_call(self, request: ChatRequest) -> Completion:
         """Native tool calling; a server that refuses `tools` gets them in the prompt from then on."""
@@ -151,6 +155,20 @@ class OpenAIBackend(Backend):
             if not self.modes.step_down_tools(error):
                 raise
             return self._prompted_tool_call(request)
+
+
+NOT_OPENAI = "is OPENAI_BASE_URL the /v1 address of an OpenAI-compatible server?"
+
+
+def _checked(response, where: str):
+    """The SDK hands back whatever the server sent (an HTML page as a str, JSON without `choices`): a reply
+    without one choice holding a message is the server's fault, said in one line, never an empty answer."""
+    choices = getattr(response, "choices", None)
+    if not isinstance(choices, list) or not choices or getattr(choices[0], "message", None) is None:
+        shown = str(response)[:80] if isinstance(response, str) else "JSON without choices[0].message"
+        raise BadResponseError(f"{where} answered something that is not a chat completion ({shown!r}); "
+                               f"{NOT_OPENAI}")
+    return response
 
 
 def _usage(response) -> Usage:
@@ -202,6 +220,9 @@ class _mapped_errors:
         if isinstance(error, openai.APIError):
             raise BadResponseError(f"{where} sent a reply that could not be read: {_short(error, self.secrets)}") \
                 from error
+        if isinstance(error, json.JSONDecodeError):  # a server-sent event whose data is not JSON
+            raise BadResponseError(f"{where} streamed an event that is not JSON ({error.msg}); "
+                                   f"{NOT_OPENAI}") from error
         return False
 
 

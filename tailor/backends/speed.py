@@ -13,8 +13,19 @@ the same steps whether a piece is on or off:
 from __future__ import annotations
 
 from tailor.config import setting
+from tailor.errors import UsageError
 
 DEFAULT_BATCH_SIZE = 8
+QUANTIZE_SCHEMES = ("int8", "int4")  # what quantize.py packs; named here so a typo is refused before loading
+
+
+def quantize_setting(flag_value: str | None) -> str | None:
+    """TAILOR_QUANTIZE (or the flag), checked before the model loads rather than after."""
+    scheme = setting(flag_value, "TAILOR_QUANTIZE")
+    if scheme is not None and scheme not in QUANTIZE_SCHEMES:
+        raise UsageError(f"unknown quantization {scheme!r}; choose one of {', '.join(QUANTIZE_SCHEMES)} "
+                         "(TAILOR_QUANTIZE), or leave it unset for exact float32")
+    return scheme
 
 
 class Speedups:
@@ -22,7 +33,7 @@ class Speedups:
                  batch_size: int = DEFAULT_BATCH_SIZE):
         from tailor.backends.prompt_cache import PromptCache
 
-        self.quantize = setting(quantize, "TAILOR_QUANTIZE")  # "int4", "int8" or None (exact float32, the default)
+        self.quantize = quantize_setting(quantize)  # "int4", "int8" or None (exact float32, the default)
         # the last prompt's keys and values, reused by the next single request that starts the same way
         use_cache = setting(prompt_cache, "TAILOR_PROMPT_CACHE", "1")
         self.prompt_cache = PromptCache() if str(use_cache).lower() not in ("0", "false", "no", "off") else None

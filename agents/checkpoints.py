@@ -27,34 +27,37 @@ class UntrustedCheckpoint(UsageError):
     """A checkpoint holds something this graph never writes: it was tampered with (or is not ours)."""
 
 
-def strict_serializer():
+def strict_serializer(source: Path | None = None):
     """A JsonPlusSerializer that revives only ALLOWED_TYPES and raises on anything else."""
+    where = (f" in {source}: tailor never writes that, so the file was changed by someone else; "
+             "start a new --thread or move that file away") if source else ""
     import ormsgpack
     from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer, _create_msgpack_ext_hook
 
     build = _create_msgpack_ext_hook(set(ALLOWED_TYPES))  # LangGraph's own hook, narrowed to our list
+    refused: list[str] = []  # ormsgpack replaces the hook's exception with "ext_hook failed": keep the reason
 
     def ext_hook(code: int, data: bytes):
         if code in CONSTRUCTOR_CODES:  # look at the name before LangGraph imports anything
             named = ormsgpack.unpackb(data, ext_hook=ext_hook, option=ormsgpack.OPT_NON_STR_KEYS)
             key = (str(named[0]), str(named[1])) if isinstance(named, list | tuple) and len(named) > 1 else None
             if key not in ALLOWED_TYPES:
-                raise UntrustedCheckpoint(f"refusing to load a checkpoint that names {_shown(key)}")
+                refused.append(f"refusing to load a checkpoint that names {_shown(key)}{where}")
+                raise UntrustedCheckpoint(refused[-1])
         return build(code, data)
 
     class StrictSerializer(JsonPlusSerializer):
         def loads_typed(self, data):
             if data[0] not in SAFE_FORMATS:
-                raise UntrustedCheckpoint(f"refusing to load a checkpoint stored as {data[0]!r}")
+                raise UntrustedCheckpoint(f"refusing to load a checkpoint stored as {data[0]!r}{where}")
+            refused.clear()
             try:
                 return super().loads_typed(data)
             except UntrustedCheckpoint:
                 raise
-            except Exception as error:  # ormsgpack wraps what the hook raised; keep our message
-                cause = error.__cause__ or error.__context__
-                if isinstance(cause, UntrustedCheckpoint):
-                    raise cause from None
-                raise UntrustedCheckpoint(f"a checkpoint could not be read ({type(error).__name__})") from error
+            except Exception as error:
+                reason = refused[0] if refused else f"a checkpoint could not be read ({type(error).__name__}){where}"
+                raise UntrustedCheckpoint(reason) from None
 
     return StrictSerializer(allowed_msgpack_modules=None, __unpack_ext_hook__=ext_hook)
 
@@ -68,4 +71,4 @@ def open_saver(path: Path):
     from langgraph.checkpoint.sqlite import SqliteSaver
 
     conn = sqlite3.connect(path, check_same_thread=False)
-    return conn, SqliteSaver(conn, serde=strict_serializer())
+    return conn, SqliteSaver(conn, serde=strict_serializer(path))

@@ -28,7 +28,7 @@ def add_commands(subparsers, common) -> None:
     reset.add_argument("--db", default=None, help="the reservations database (default TAILOR_HOME/reservations.db)")
     reset.set_defaults(func=cmd_reset)
     train = actions.add_parser("train-tools", parents=[common], help="train the tool-calling LoRA adapter")
-    train.add_argument("--examples", type=positive_int, default=None, help="generated conversations (default 240)")
+    train.add_argument("--examples", type=positive_int, default=None, help="generated conversations (default 120)")
     train.add_argument("--epochs", type=float, default=None, help="passes over the data (default 1)")
     train.add_argument("--max-steps", type=positive_int, default=None, help="stop after this many steps (tiny runs)")
     train.add_argument("--data-only", action="store_true", help="write the data set and stop")

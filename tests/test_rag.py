@@ -220,6 +220,16 @@ def test_bundled_data_is_consistent():
             assert any(alt.lower() in text for alt in fact.split("|")), (item["id"], fact)
 
 
+def test_heldout_data_is_consistent():
+    """data/rag/heldout: every fact in its source document, both kinds of question."""
+    folder = data_dir() / "rag" / "heldout"
+    items = [json.loads(line) for line in (folder / "qa.jsonl").read_text().splitlines()]
+    assert len(list((folder / "kb").glob("*.md"))) >= 5 and {it["answerable"] for it in items} == {True, False}
+    for item in items:
+        text = " ".join((folder / "kb" / s).read_text() for s in item["sources"]).lower()
+        assert all(any(alt.lower() in text for alt in fact.split("|")) for fact in item["facts"]), item["id"]
+
+
 def test_evaluation_scores_answers_citations_and_abstention(kb, store, fake):
     from rag.evaluate import evaluate, has_facts, load_qa
 

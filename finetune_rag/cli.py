@@ -77,7 +77,6 @@ def run_train(args) -> int:
 
 def run_ask(args) -> int:
     from finetune_rag import variants
-    from rag.answer import cite
     from tailor.cliutil import print_footer, read_prompt
 
     question = read_prompt(args.question, "question", limit=1000)
@@ -85,10 +84,10 @@ def run_ask(args) -> int:
     store = variants.open_course_store() if chosen.retrieval else None
     backend = variants.backend_for(chosen, args)
     result, ready = variants.answer(question, chosen, backend, store, k=args.k, max_tokens=args.max_tokens)
-    text = variants.final_text(result)
-    print(text)
+    reply = variants.final_reply(result, ready.hits)
+    print(reply.text)
     if ready.hits:
-        for citation in cite(text, ready.hits):
+        for citation in reply.citations:  # exactly the numbers in the text
             print(f"[{citation.number}] {citation.hit.label()}" + ("" if citation.written else " (attributed)"))
     else:
         print(f"(variant {chosen.name}: no retrieval, so no sources)")

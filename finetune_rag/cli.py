@@ -48,8 +48,8 @@ def add_train_options(parser) -> None:
     parser.add_argument("--lr", type=positive_float, default=None, help="learning rate")
     parser.add_argument("--max-steps", type=positive_int, default=None, help="stop after N optimizer steps")
     parser.add_argument("--batch-size", type=positive_int, default=None, help="examples per step (default 4)")
-    parser.add_argument("--data", default=None, help="a chat JSONL to train on (default: the RAFT-style set, "
-                                                     "built fresh from the notes)")
+    parser.add_argument("--data", default=None, help="chat records to train on, in any format `tailor tutor "
+                        "train --data` takes (default: the RAFT-style set, built fresh from the notes)")
     parser.add_argument("--precision", choices=("auto", "bf16", "fp32"), default=None,
                         help="auto (default): bfloat16 where the CPU has it natively, else fp32")
     parser.add_argument("--out", default=None, help="run folder (default runs/course/<timestamp>)")

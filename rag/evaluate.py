@@ -176,9 +176,14 @@ def technique_metrics(items, answers: dict, ranked_s: dict, retrieval_s: dict) -
                for it in answerable]
     cited_ok = [has_facts(" ".join(c.hit.text for c in answers[it["id"]].citations), it["facts"]) for it in answered]
     spoken = [a for a in answers.values() if not a.abstained or a.result is not None]
+    generated = [it for it in answerable if answers[it["id"]].result is not None]
+    # What the rules cost a generating technique: the facts in the model's raw reply, before trimming and the
+    # sentence-to-passage check (an unsupported sentence is dropped even when it happens to hold the fact).
+    raw = [has_facts(answers[it["id"]].result.text, it["facts"]) for it in generated]
     seconds = [retrieval_s[i] + ranked_s[i] + a.latency_s for i, a in answers.items()]
     return {"answer_correctness": _mean(correct), "citation_correctness": _mean(cited_ok),
             **_abstention({i: a.abstained for i, a in answers.items()}, answerable, unanswerable),
+            "raw_reply_correctness": round(sum(raw) / len(answerable), 4) if generated else None,
             "cut_at_limit": _mean([a.cut for a in spoken]),
             "dropped_sentences_per_reply": _mean([len(a.dropped) for a in spoken]),
             "end_to_end_p50_s": _pct(seconds, 50), "end_to_end_p95_s": _pct(seconds, 95)}
@@ -232,8 +237,14 @@ def evaluate(backend, store, items, threshold: float | None = None, batch: int =
             "closed_book": closed_book_correctness(backend, items, batch) if closed_book else None,
             "calibration": calibration,
             "per_item": [{"id": it["id"], "answerable": it["answerable"], "support": round(scores[it["id"]], 4),
-                          **{t: {"answer": answers[t][it["id"]].text, "sources": answers[t][it["id"]].sources()}
-                             for t in techniques}} for it in items]}
+                          **{t: per_item(answers[t][it["id"]]) for t in techniques}} for it in items]}
+
+
+def per_item(reply: Answer) -> dict:
+    row = {"answer": reply.text, "sources": reply.sources()}
+    if reply.result is not None:
+        row.update(raw=reply.result.text, dropped=reply.dropped)
+    return row
 
 
 def retrieval_only(store, items, started: float) -> int:

@@ -126,10 +126,14 @@ def test_server_store_matches_embedded_store(chroma_server, tmp_path):
 
 
 @pytest.fixture(scope="module")
-def bundled_kb():
-    store = open_store("knowledge_base")
-    ingest([KB], store, progress=False)
-    return store
+def bundled_kb(tmp_path_factory):
+    """The bundled knowledge base, ingested once for the module into its own TAILOR_HOME (a module fixture
+    is set up before the per-test home, so it makes its own)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("TAILOR_HOME", str(tmp_path_factory.mktemp("kb_home")))
+        store = open_store("knowledge_base")
+        ingest([KB], store, progress=False)
+        yield store
 
 
 @pytest.mark.parametrize("question,source,fact", [

@@ -71,7 +71,9 @@ def review(ctx: Context, state: State, calls: list) -> tuple[str | None, dict | 
     finally:
         conn.close()
     writes = [(i, n, a) for i, n, a in calls if n in SIDE_EFFECT_TOOLS]
-    planned = plan_write(ctx, writes[0][1], writes[0][2]) if writes else None
+    if not writes or _refused(ctx, state, turn, writes[0][1], writes[0][2]):
+        return None, None, []  # the tools step answers it with its error
+    planned = plan_write(ctx, writes[0][1], writes[0][2])
     if not planned:
         return None, None, []
     args, text = planned
@@ -80,19 +82,34 @@ def review(ctx: Context, state: State, calls: list) -> tuple[str | None, dict | 
 
 
 def _stopped(ctx: Context, conn, state: State, turn: dict, name: str, arguments) -> str | None:
-    """The reply that ends the turn instead of this call, or None when the call may run."""
+    """The reply that ends the turn instead of this call, or None when the call may go to the tools step."""
+    second = turn["bad"] >= rules.BAD_CALLS - 1  # the previous call was bad: this one must not be
     previous = turn["results"].get(rules.signature(name, arguments))
     if previous:
-        return rules.repeated(previous)
+        return rules.repeated(previous) if second else None
     if name in SIDE_EFFECT_TOOLS and isinstance(arguments, dict):
-        missing = rules.ungrounded(name, arguments, state["messages"], ctx.today)
+        missing, differs = rules.ungrounded(name, arguments, state["messages"], ctx.today)
         if missing:
             return rules.ask_missing(name, missing)
-    if turn["bad"] >= rules.BAD_CALLS - 1:
+        if differs and second:
+            return rules.ask_invalid(rules.not_what_was_said(differs))
+    if second:
         try:
             validate(ctx, conn, name, arguments)
         except ValueError as error:
             return rules.ask_invalid(str(error))
+    return None
+
+
+def _refused(ctx: Context, state: State, turn: dict, name: str, arguments) -> str | None:
+    """The error the tools step gives a call instead of running it: a repeat, or a write with values the user
+    never gave. None when the call may run."""
+    if rules.signature(name, arguments) in turn["results"]:
+        return (f"error: {name} was already called with these arguments in this turn (its answer is above); "
+                "do not repeat it: answer the user or call another tool.")
+    if name in SIDE_EFFECT_TOOLS and isinstance(arguments, dict):
+        differs = rules.ungrounded(name, arguments, state["messages"], ctx.today)[1]
+        return rules.not_what_was_said(differs) if differs else None
     return None
 
 
@@ -141,10 +158,15 @@ def build_graph(backend, ctx: Context, checkpointer):
         turn = dict(state.get("turn") or rules.new_turn())
         results, messages, trace, decided = dict(turn["results"]), [], [], None
         for call_id, name, arguments in calls_of(state["messages"][-1]):
-            text, status = _run_one(ctx, state.get("pending"), call_id, name, arguments, thread_id, decided)
+            refused = _refused(ctx, state, turn, name, arguments)
+            if refused:  # not run; a repeat keeps its first answer in `results`
+                text, status = refused, "invalid"
+                results.setdefault(rules.signature(name, arguments), (text, status))
+            else:
+                text, status = _run_one(ctx, state.get("pending"), call_id, name, arguments, thread_id, decided)
+                results[rules.signature(name, arguments)] = (text, status)
             if name in SIDE_EFFECT_TOOLS and status != "invalid" and decided is None:
                 decided = (name, text, status)
-            results[rules.signature(name, arguments)] = (text, status)
             messages.append({"role": "tool", "tool_call_id": call_id, "content": text})
             trace.append({"kind": "tool", "tool": name, "arguments": arguments, "status": status})
         all_bad = all(step["status"] == "invalid" for step in trace)

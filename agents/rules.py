@@ -78,33 +78,50 @@ def said_numbers(text: str) -> set[int]:
     return numbers | {n for word, n in NUMBER_WORDS.items() if re.search(rf"\b{word}\b", rest)}
 
 
-def ungrounded(name: str, arguments: dict, messages: list[dict], today) -> list[str]:
-    """The fields of a write the user never gave (empty when everything came from the conversation)."""
+def ungrounded(name: str, arguments: dict, messages: list[dict], today) -> tuple[list[str], dict]:
+    """(fields of a write the user never gave at all, {field: what the user did say} for fields whose value
+    differs from anything the user said). Both empty when every value came from the conversation."""
     user, tools = said(messages)
-    missing = []
     if name == "cancel_booking":
         ids = set(re.findall(r"\b\d{1,6}\b", user)) | set(HASH_NUMBER.findall(tools))
-        return [] if str(arguments.get("booking_id")) in ids else ["booking_id"]
+        return _sort([("booking_id", str(arguments.get("booking_id")), ids)])
     restaurant = str(arguments.get("restaurant") or "").strip().lower()
-    if not restaurant or (restaurant.removeprefix("the ") not in user and restaurant not in tools):
-        missing.append("restaurant")
+    named = bool(restaurant) and (restaurant.removeprefix("the ") in user or restaurant in tools)
     size = arguments.get("party_size")
-    if not isinstance(size, int) or isinstance(size, bool) or size not in said_numbers(user):
-        missing.append("party_size")
-    if not _given(arguments.get("date"), said_dates(user, today), lambda v: parse_date(v, today)):
-        missing.append("date")
-    if not _given(arguments.get("time"), said_times(user), parse_time):
-        missing.append("time")
-    return missing
+    size = size if isinstance(size, int) and not isinstance(size, bool) else None
+    return _sort([
+        ("restaurant", "yes" if named else "", {"yes"} if named else set()),
+        ("party_size", size, said_numbers(user)),
+        ("date", _normal(arguments.get("date"), lambda v: parse_date(v, today)), said_dates(user, today)),
+        ("time", _normal(arguments.get("time"), parse_time), said_times(user)),
+    ])
 
 
-def _given(value, said_values: set[str], parse) -> bool:
+def _sort(checks) -> tuple[list[str], dict]:
+    missing, differs = [], {}
+    for field, value, said_values in checks:
+        if value in said_values:
+            continue
+        if said_values and field != "restaurant":
+            differs[field] = sorted(map(str, said_values))
+        else:  # nothing of the kind was said (a restaurant is never inferred): ask the user
+            missing.append(field)
+    return missing, differs
+
+
+def _normal(value, parse):
     if value is None:
-        return False
+        return None
     try:
-        return parse(str(value)) in said_values
+        return parse(str(value))
     except ValueError:
-        return str(value).strip().lower() in said_values
+        return str(value).strip().lower()
+
+
+def not_what_was_said(differs: dict) -> str:
+    """The error a model gets for a write whose values the user never gave: it names what they did say."""
+    return "error: use the values the user gave: " + "; ".join(
+        f"{field} must be {' or '.join(values)}" for field, values in differs.items())
 
 
 # -- the replies a rule ends a turn with ----------------------------------------------------------

@@ -127,7 +127,10 @@ def test_a_model_that_repeats_a_call_gets_the_first_answer_and_the_turn_ends(fak
     agent = agent_for(fake, db_path)
     turn = agent.send("list", "t1")
     assert not turn.stopped and turn.reply == "You have no active bookings."
-    assert len(fake.requests) == 2 and len(tool_messages(agent, "t1")) == 1  # the repeat never ran
+    # the first repeat gets a reminder instead of a second run; the next one ends the turn with the first answer
+    statuses = [step["status"] for step in agent.state("t1")["trace"] if step["kind"] == "tool"]
+    assert len(fake.requests) == 3 and statuses == ["ok", "invalid"]
+    assert "already called" in tool_messages(agent, "t1")[1]
 
 
 def test_a_model_that_calls_tools_forever_is_stopped_by_the_rounds_rule_not_the_recursion_limit(fake, db_path):

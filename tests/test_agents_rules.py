@@ -91,8 +91,25 @@ def test_details_given_over_two_messages_are_the_users(fake, db_path):
 def test_a_restaurant_found_by_a_search_may_be_booked():
     messages = [{"role": "user", "content": "Find Italian in Old Town and book it for 3 on 2027-03-05 at 20:00"},
                 {"role": "tool", "content": "Casa Lupo (italian, Old Town, ...): ..."}]
-    assert rules.ungrounded(*CALL, messages, TODAY) == []
-    assert rules.ungrounded(*CALL, messages[:1], TODAY) == ["restaurant"]
+    assert rules.ungrounded(*CALL, messages, TODAY) == ([], {})
+    assert rules.ungrounded(*CALL, messages[:1], TODAY) == (["restaurant"], {})
+
+
+def test_a_value_other_than_the_one_said_is_sent_back_to_the_model_naming_the_users():
+    messages = [{"role": "user", "content": SAID}]
+    wrong = {**CALL[1], "time": "2027-03-05T00:00:00Z", "party_size": 4}
+    missing, differs = rules.ungrounded("book_table", wrong, messages, TODAY)
+    assert missing == [] and differs == {"party_size": ["3"], "time": ["20:00"]}
+    assert rules.not_what_was_said(differs) == ("error: use the values the user gave: party_size must be 3; "
+                                                "time must be 20:00")
+
+
+def test_a_wrong_value_is_corrected_by_the_model_after_the_error(fake, db_path):
+    fake.queue(tool_calls=[("book_table", {**CALL[1], "time": "2027-03-05"})]).queue(tool_calls=[CALL])
+    agent = agent_for(fake, db_path)
+    turn = agent.send(SAID, "t1")
+    assert turn.pending["preview"].endswith("for 3 on 2027-03-05 at 20:00, in the name of alice")
+    assert "time must be 20:00" in fake.requests[1].messages[-1]["content"]
 
 
 def test_dates_and_times_are_not_mistaken_for_party_sizes():

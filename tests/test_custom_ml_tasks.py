@@ -62,7 +62,8 @@ def test_each_task_trains_beats_its_baseline_round_trips_and_predicts(task, tmp_
         assert chosen["rmse"] < 0.6 * base["rmse"] and chosen["r2"] > 0.5 and abs(base["r2"]) < 0.1
         assert (folder / "predicted_vs_actual.png").read_bytes()[:4] == b"\x89PNG"
     else:
-        assert chosen["balanced_accuracy"] > base["balanced_accuracy"] + 0.3
+        # binary: at a threshold chosen to catch 95% of the positive class, so specificity pays for it
+        assert chosen["balanced_accuracy"] > base["balanced_accuracy"] + 0.2
         assert chosen["roc_auc"] > 0.8 and base["roc_auc"] == pytest.approx(0.5)
         assert (folder / "confusion.png").read_bytes()[:4] == b"\x89PNG"
     card = (folder / "model_card.md").read_text()

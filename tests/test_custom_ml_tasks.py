@@ -136,3 +136,12 @@ def test_bundled_data_sets(name, task):
 
     table = load(name)
     assert table.task == task and len(table.data_hash) == 64 and table.X.shape[0] == len(table.y)
+
+
+def test_tour_step_shows_a_binary_and_a_multiclass_data_set_beside_their_baselines(capsys):
+    from custom_ml import tour
+
+    summary = tour.run(None)
+    printed = capsys.readouterr().out
+    assert "breast_cancer (binary" in printed and "wine (multiclass" in printed
+    assert summary.count("vs 0.500") == 2 and "vs 0.333 baseline" in summary  # wine: three balanced guesses

@@ -12,6 +12,7 @@ import hashlib
 import numpy as np
 
 from custom_ml.data import Table
+from custom_ml.llm import DIAGNOSIS_TASK
 
 NAMES = ("breast_cancer", "wine", "diabetes")
 
@@ -33,7 +34,8 @@ def breast_cancer() -> Table:
     columns = [str(name) for name in bunch.feature_names]
     return Table(X=bunch.data.astype(object), columns=columns, kinds=["numeric"] * len(columns), y=y,
                  source="Breast Cancer Wisconsin (Diagnostic), UCI, as bundled in scikit-learn",
-                 target="diagnosis", task="binary", data_hash=_hash(bunch.data, bunch.target))
+                 target="diagnosis", task="binary", data_hash=_hash(bunch.data, bunch.target),
+                 question=DIAGNOSIS_TASK)
 
 
 def wine() -> Table:
@@ -45,7 +47,9 @@ def wine() -> Table:
     columns = [str(name) for name in bunch.feature_names]
     return Table(X=bunch.data.astype(object), columns=columns, kinds=["numeric"] * len(columns), y=y,
                  source="Wine recognition, UCI, as bundled in scikit-learn", target="cultivar",
-                 task="multiclass", data_hash=_hash(bunch.data, bunch.target))
+                 task="multiclass", data_hash=_hash(bunch.data, bunch.target),
+                 question="Each row is the chemical analysis of a wine grown in one region of Italy from one "
+                          "of three cultivars (cultivar_0, cultivar_1, cultivar_2). Decide which cultivar.")
 
 
 def diabetes() -> Table:
@@ -57,7 +61,10 @@ def diabetes() -> Table:
     return Table(X=bunch.data.astype(object), columns=columns, kinds=["numeric"] * len(columns),
                  y=bunch.target.astype(float),
                  source="Diabetes (Efron et al. 2004), as bundled in scikit-learn", target="progression",
-                 task="regression", data_hash=_hash(bunch.data, bunch.target))
+                 task="regression", data_hash=_hash(bunch.data, bunch.target),
+                 question="Each row holds baseline measurements of one diabetes patient: age, sex, body mass "
+                          "index, blood pressure and six blood serum values, all centred and scaled. Predict "
+                          "a quantitative measure of disease progression one year later (about 25 to 346).")
 
 
 def load(name: str) -> Table:

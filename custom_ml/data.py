@@ -45,6 +45,13 @@ class Table:
     dropped: dict[str, str] = field(default_factory=dict)  # column left out -> why
     task: str = "binary"  # binary, multiclass or regression
     data_hash: str = ""  # sha256 of the source file (or of the bundled arrays), for the model card
+    question: str = ""  # what the rows are and what to predict, in words (for the LLM beside the model)
+
+    def ask(self) -> str:
+        if self.question:
+            return self.question
+        what = "the value of" if self.task == "regression" else "the class in"
+        return f"Each row is one record from {Path(self.source).name}. Predict {what} the column {self.target!r}."
 
     @property
     def features(self) -> list[str]:

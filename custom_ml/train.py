@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from custom_ml.data import Table
+from custom_ml.llm import pick_examples
 from custom_ml.metrics import (
     COLUMNS,
     SELECTION,
@@ -67,6 +68,7 @@ class TrainResult:
     notes: list[str] = field(default_factory=list)
     classes: list[str] = field(default_factory=list)  # classification: the labels, in probability order
     folds: int = FOLDS
+    examples: list[tuple] = field(default_factory=list)  # a few training rows with answers: few-shot prompts
 
     @property
     def best(self) -> Fitted:
@@ -182,7 +184,8 @@ def _train(table: Table, choice: str, positive: str | None, target: float) -> Tr
     # ties go to the first listed, the simpler linear model
     chosen = max((name for name in fitted if name != "baseline"), key=lambda name: sign * fitted[name].cv[key])
     return TrainResult(table, positive, negative, chosen, fitted, X_test, y_test, target,
-                       time.perf_counter() - started, rows_train=len(y_train), classes=classes, folds=folds)
+                       time.perf_counter() - started, rows_train=len(y_train), classes=classes, folds=folds,
+                       examples=pick_examples(X_train, y_train, table.task))
 
 
 def summary_table(result: TrainResult) -> str:

@@ -62,7 +62,8 @@ def test_each_task_trains_beats_its_baseline_round_trips_and_predicts(task, tmp_
         assert chosen["rmse"] < 0.6 * base["rmse"] and chosen["r2"] > 0.5 and abs(base["r2"]) < 0.1
         assert (folder / "predicted_vs_actual.png").read_bytes()[:4] == b"\x89PNG"
     else:
-        assert chosen["balanced_accuracy"] > base["balanced_accuracy"] + 0.3
+        # binary: at a threshold chosen to catch 95% of the positive class, so specificity pays for it
+        assert chosen["balanced_accuracy"] > base["balanced_accuracy"] + 0.2
         assert chosen["roc_auc"] > 0.8 and base["roc_auc"] == pytest.approx(0.5)
         assert (folder / "confusion.png").read_bytes()[:4] == b"\x89PNG"
     card = (folder / "model_card.md").read_text()
@@ -135,3 +136,12 @@ def test_bundled_data_sets(name, task):
 
     table = load(name)
     assert table.task == task and len(table.data_hash) == 64 and table.X.shape[0] == len(table.y)
+
+
+def test_tour_step_shows_a_binary_and_a_multiclass_data_set_beside_their_baselines(capsys):
+    from custom_ml import tour
+
+    summary = tour.run(None)
+    printed = capsys.readouterr().out
+    assert "breast_cancer (binary" in printed and "wine (multiclass" in printed
+    assert summary.count("ROC-AUC") == 2 and "vs 0.333 baseline" in summary  # wine: a third per class

@@ -57,7 +57,8 @@ class Grammars:
 def constraint_schema(request: ChatRequest) -> dict | None:
     """The JSON schema a request's reply is held to, or None for free text."""
     if request.tools and request.tool_choice != "none":
-        return tool_reply_schema(request.tools, request.tool_choice)
+        # the answer at most one character per token of the budget, so it closes within max_tokens
+        return tool_reply_schema(request.tools, request.tool_choice, answer_chars=max(16, request.max_tokens - 16))
     if request.schema is not None:
         return json_schema_of(request.schema)
     return None

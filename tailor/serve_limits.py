@@ -28,10 +28,17 @@ class Limits:
     @classmethod
     def of(cls, backend) -> Limits:
         """The local model's context and tokenizer; for other backends, tailor's bound and a rough count."""
-        if hasattr(backend, "model_and_tokenizer") and hasattr(backend, "prompt_ids"):
-            model, _ = backend.model_and_tokenizer()
+        if hasattr(backend, "model_and_tokenizer"):
+            import copy
+
+            from tailor.chat_format import prompt_ids, render_messages
+
+            model, tokenizer = backend.model_and_tokenizer()
             context = getattr(model.config, "max_position_embeddings", None) or MAX_TOKENS_LIMIT
-            return cls(int(context), lambda request: len(backend.prompt_ids(request)))
+            # a copy of its own: requests are counted on the event loop while the model thread decodes, and
+            # a fast tokenizer used from two threads at once can fail ("Already borrowed")
+            counter = copy.deepcopy(tokenizer)
+            return cls(int(context), lambda request: len(prompt_ids(counter, render_messages(request))))
         return cls(MAX_TOKENS_LIMIT, rough_count)
 
     def max_tokens(self, request: ServeRequest) -> int:

@@ -287,3 +287,13 @@ def test_listening_beyond_loopback_is_warned_about():
     assert exposure_warning("localhost", None) is None
     assert "no API key" in exposure_warning("0.0.0.0", None)
     assert "need the API key" in exposure_warning("192.168.1.5", "k")
+
+
+def test_the_local_models_tool_answer_is_bounded_by_max_tokens_too():
+    from tailor.backends.base import ChatRequest
+    from tailor.backends.grammar import constraint_schema
+    from tailor.backends.tools import normalize_tools
+
+    request = ChatRequest(messages=HI, max_tokens=100, tools=normalize_tools([WEATHER]), tool_choice="auto")
+    answer = next(option for option in constraint_schema(request)["anyOf"] if "answer" in option["properties"])
+    assert answer["properties"]["answer"]["maxLength"] <= 3 * 100  # a token of English is about 4 characters

@@ -98,3 +98,17 @@ def test_the_openai_sdk_gets_the_same_tool_call_streamed_and_not(server, stream)
         names, arguments = [call.function.name], call.function.arguments
     assert names == ["get_weather"]
     assert isinstance(json.loads(arguments)["city"], str)
+
+
+def test_a_60_kb_prompt_over_the_context_is_refused_at_once_by_the_real_tokenizer(server):
+    import openai
+
+    url, model = server
+    client = openai.OpenAI(base_url=url, api_key="unused", max_retries=0, timeout=60)
+    prompt = "Tell me about pasta and the history of every sauce. " * 1200  # about 60 KB, past 8,192 tokens
+    with pytest.raises(openai.BadRequestError) as refused:
+        client.chat.completions.create(model=model, messages=[{"role": "user", "content": prompt}], max_tokens=8)
+    assert refused.value.code == "context_length_exceeded"
+    assert "8192" in str(refused.value)
+    with urllib.request.urlopen(url.removesuffix("/v1") + "/health", timeout=5) as response:
+        assert response.status == 200

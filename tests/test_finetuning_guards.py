@@ -106,3 +106,26 @@ def test_a_finite_adapter_passes_and_a_truncated_one_is_refused(tmp_path):
     weights.write_bytes(weights.read_bytes()[:-50])
     with pytest.raises(ModelNotFoundError, match="truncated"):
         check_adapter_weights(folder)
+
+
+@pytest.mark.slow
+def test_a_diverging_run_saves_nothing_and_leaves_latest_alone(tmp_path):
+    """The audit's `--lr inf` with a finite learning rate large enough to turn the LoRA weights to NaN in one
+    step (inf itself is now refused up front): one real step on the bundled model, a few seconds."""
+    from finetuning.train import train
+    from tailor.runfiles import RUN_CARD, latest_run, mark_latest, run_root
+
+    good = run_root("tutor") / "20260101-000000"
+    good.mkdir(parents=True)
+    (good / RUN_CARD).write_text("{}")
+    mark_latest(good, "tutor")
+    data = tmp_path / "two.jsonl"
+    data.write_text("".join(json.dumps({"messages": [{"role": "user", "content": q},
+                                                     {"role": "assistant", "content": a}]}) + "\n"
+                            for q, a in [("What is rain?", "Water from clouds."), ("What is ice?", "Frozen water.")]))
+    config = TrainConfig(data=data, lr=1e30, max_steps=1, batch_size=2, rank=2, alpha=4, max_length=32,
+                         target_modules=("q_proj",), save_steps=100)
+    with pytest.raises(UsageError, match="diverged .*nothing was saved"):
+        train(config, progress=False)
+    assert latest_run("tutor") == good.resolve()
+    assert sorted(p.name for p in run_root("tutor").iterdir()) == ["20260101-000000", "latest"]

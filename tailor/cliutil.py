@@ -40,6 +40,11 @@ def run_command(function, args) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader went away (`tailor chat ... | head -1`): not an error, not a bug
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
+        return 141
     except Exception as error:  # the one place an exception reaches the user; see tailor.errors.user_error
         return report(error)
 

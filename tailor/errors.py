@@ -92,13 +92,25 @@ def _is_sqlite_open_error(error: BaseException) -> bool:
 
 
 def report_bug(error: BaseException) -> str:
-    """The one line an unexpected error prints: it is a bug, where to report it, how to see the traceback."""
-    where = ""
-    tb = error.__traceback__
-    while tb is not None and tb.tb_next is not None:
+    """The one line an unexpected error prints: it is a bug, where it happened, where to report it and how to
+    see the whole traceback."""
+    detail = str(error).splitlines()[0][:200] if str(error) else ""
+    return (f"internal error: {type(error).__name__}: {detail}{_where(error)}. This is a bug in tailor, not "
+            f"in your input; please report it to {REPORT_TO} with the traceback (run again with "
+            f"{DEBUG_ENV}=1 to see it)")
+
+
+def _where(error: BaseException) -> str:
+    """' at <file>:<line>' of the innermost frame in tailor's own code (a library's frame says less)."""
+    from pathlib import Path
+
+    root = str(Path(__file__).resolve().parents[1])
+    frames, tb = [], error.__traceback__
+    while tb is not None:
+        frames.append((tb.tb_frame.f_code.co_filename, tb.tb_lineno))
         tb = tb.tb_next
-    if tb is not None:
-        where = f" at {tb.tb_frame.f_code.co_filename.rsplit('/', 1)[-1]}:{tb.tb_lineno}"
-    return (f"internal error: {type(error).__name__}: {str(error).splitlines()[0][:200] if str(error) else ''}"
-            f"{where}. This is a bug in tailor, not in your input; please report it to {REPORT_TO} with the "
-            f"traceback (run again with {DEBUG_ENV}=1 to see it)")
+    own = [f for f in frames if f[0].startswith(root) and "site-packages" not in f[0]] or frames
+    if not own:
+        return ""
+    file, line = own[-1]
+    return f" at {file[len(root) + 1:] if file.startswith(root) else Path(file).name}:{line}"

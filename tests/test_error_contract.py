@@ -183,7 +183,7 @@ def test_an_internal_error_says_it_is_a_bug_and_where_to_report_it(capsys, monke
     assert run_command(crash, None) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "internal error: AttributeError" in err and "bug" in err
-    assert "test_error_contract.py:" in err and "TAILOR_DEBUG=1" in err and "Traceback" not in err
+    assert "tests/test_error_contract.py:" in err and "TAILOR_DEBUG=1" in err and "Traceback" not in err
     monkeypatch.setenv("TAILOR_DEBUG", "1")
     assert run_command(crash, None) == 1
     assert "Traceback" in capsys.readouterr().err  # the whole story, on request

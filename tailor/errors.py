@@ -57,7 +57,7 @@ def user_error(error: BaseException) -> TailorError | None:
     """
     if isinstance(error, TailorError):
         return error
-    if isinstance(error, OSError) and error.filename is not None:
+    if isinstance(error, OSError) and error.filename is not None and not _installed_file(error.filename):
         return _file_error(error)
     if isinstance(error, UnicodeEncodeError) and "surrogate" in str(error.reason):
         return UsageError("an argument or file name is not valid UTF-8 text; rename the file or re-encode "
@@ -65,6 +65,13 @@ def user_error(error: BaseException) -> TailorError | None:
     if _is_sqlite_open_error(error):
         return UsageError(f"cannot open the database ({error}); give the path of a SQLite file, or a new one")
     return None
+
+
+def _installed_file(path) -> bool:
+    """A path inside the installed code (a module, a package's data): losing one is a broken install or a bug,
+    never the user's path."""
+    text = str(path)
+    return text.endswith(".py") or "site-packages" in text or "dist-packages" in text
 
 
 def _file_error(error: OSError) -> UsageError:

@@ -206,3 +206,4 @@ def test_an_oserror_without_a_path_or_a_plain_bug_is_not_a_user_error():
 
     assert user_error(OSError("socket closed")) is None
     assert user_error(KeyError("choices")) is None
+    assert user_error(FileNotFoundError(2, "No such file", "/venv/lib/site-packages/x/data.bin")) is None

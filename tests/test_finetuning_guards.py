@@ -44,9 +44,7 @@ class State:
 
 
 def test_the_guard_stops_training_and_vetoes_the_checkpoint_on_nan_weights():
-    from transformers import TrainerCallback
-
-    guard, control = divergence_guard(TrainerCallback), Control()
+    guard, control = divergence_guard(object), Control()  # Trainer calls it the same way (its base adds no-ops)
     guard.on_step_end(None, State(), control, model=tiny_lora_like(nan=False))
     assert not control.should_training_stop and control.should_save and guard.diverged == ""
     guard.on_step_end(None, State(), control, model=tiny_lora_like(nan=True))
@@ -56,9 +54,7 @@ def test_the_guard_stops_training_and_vetoes_the_checkpoint_on_nan_weights():
 
 @pytest.mark.parametrize("loss", [math.nan, math.inf])
 def test_the_guard_stops_on_a_non_finite_loss(loss):
-    from transformers import TrainerCallback
-
-    guard, control = divergence_guard(TrainerCallback), Control()
+    guard, control = divergence_guard(object), Control()  # Trainer calls it the same way (its base adds no-ops)
     guard.on_log(None, State(), control, logs={"loss": 2.5})
     assert not control.should_training_stop
     guard.on_log(None, State(), control, logs={"loss": loss})
@@ -110,8 +106,9 @@ def test_a_finite_adapter_passes_and_a_truncated_one_is_refused(tmp_path):
 
 @pytest.mark.slow
 def test_a_diverging_run_saves_nothing_and_leaves_latest_alone(tmp_path):
-    """The audit's `--lr inf` with a finite learning rate large enough to turn the LoRA weights to NaN in one
-    step (inf itself is now refused up front): one real step on the bundled model, a few seconds."""
+    """The audit's `--lr inf`, with a finite learning rate instead (inf itself is now refused up front) large
+    enough to blow the LoRA weights up: the first step is warm-up (learning rate 0), the second moves the
+    weights by about 1e30, and the forward pass after overflows to NaN. Four tiny real steps."""
     from finetuning.train import train
     from tailor.runfiles import RUN_CARD, latest_run, mark_latest, run_root
 
@@ -123,7 +120,7 @@ def test_a_diverging_run_saves_nothing_and_leaves_latest_alone(tmp_path):
     data.write_text("".join(json.dumps({"messages": [{"role": "user", "content": q},
                                                      {"role": "assistant", "content": a}]}) + "\n"
                             for q, a in [("What is rain?", "Water from clouds."), ("What is ice?", "Frozen water.")]))
-    config = TrainConfig(data=data, lr=1e30, max_steps=1, batch_size=2, rank=2, alpha=4, max_length=32,
+    config = TrainConfig(data=data, lr=1e30, max_steps=4, batch_size=1, rank=2, alpha=4, max_length=32,
                          target_modules=("q_proj",), save_steps=100)
     with pytest.raises(UsageError, match="diverged .*nothing was saved"):
         train(config, progress=False)

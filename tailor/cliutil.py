@@ -147,7 +147,11 @@ def positive_float(text: str) -> float:
 def read_prompt(text: str, what: str = "prompt", limit: int = 4000) -> str:
     """A non-empty, bounded text from the command line ('-' reads standard input)."""
     if text == "-":
-        text = sys.stdin.read()
+        try:  # under a C or C.UTF-8 locale Python passes bad bytes on as lone surrogates instead of raising
+            text = sys.stdin.read()
+            text.encode("utf-8")
+        except UnicodeError:
+            raise UsageError(f"the {what} on standard input is not UTF-8 text; re-encode it as UTF-8") from None
     if not text or not text.strip():
         raise UsageError(f"the {what} is empty; give some text")
     if len(text) > limit:

@@ -171,6 +171,13 @@ def test_non_utf8_bytes_on_a_real_command_line():
     assert result.returncode == 2 and err.count("error:") == 1 and "not valid UTF-8" in err, err
 
 
+def test_non_utf8_standard_input_is_one_error_line():
+    result = subprocess.run([sys.executable, "-m", "tailor", "chat", "-", "--backend", "fake"], input=b"caf\xe9\n",
+                            capture_output=True, env={**os.environ, "LC_ALL": "C.UTF-8"}, timeout=60)
+    err = result.stderr.decode("utf-8", "replace")
+    assert result.returncode == 2 and err.count("error:") == 1 and "standard input is not UTF-8" in err, err
+
+
 # -- the other side of the contract: a real bug is not disguised as the user's mistake ----------------------
 def crash(args):
     raise AttributeError("'NoneType' object has no attribute 'text'")

@@ -24,6 +24,8 @@ IGNORE = -100  # label value the loss skips (prompt tokens, padding)
 def load_records(path) -> list[dict]:
     """Read and validate a JSONL chat data set; a bad line is a UsageError naming its number."""
     path = Path(path)
+    if path.is_dir():
+        raise UsageError(f"data file {path} is a folder; give a JSONL file of {{\"messages\": [...]}} lines")
     if not path.is_file():
         raise UsageError(f"data file {path} does not exist; give a JSONL file of {{\"messages\": [...]}} "
                          "lines")

@@ -74,7 +74,7 @@ def train(config: TrainConfig, progress: bool = True) -> Path:
     from tailor.models import resolve_model
 
     folder, model_id = resolve_model(config.base)
-    fresh_run = config.out is None and not config.resume
+    fresh_run = not config.resume and (config.out is None or not Path(config.out).exists())  # ours to remove
     run = _run_folder(config)
     try:
         _train_into(run, config, folder, model_id, records, progress)

@@ -63,6 +63,7 @@ class Store:
         self.embedder = embedder
         self.location = location  # "embedded" or the server's URL, for messages
         self._bm25 = None  # (index, ids, texts, metadatas), rebuilt after any write
+        self._max_batch = None  # asked of Chroma once
 
     @property
     def name(self) -> str:
@@ -88,19 +89,21 @@ class Store:
         self._bm25 = None
 
     def delete(self, ids) -> None:
-        ids = list(ids)
-        for start in range(0, len(ids), self.max_batch()):
-            self.collection.delete(ids=ids[start:start + self.max_batch()])
+        ids, size = list(ids), self.max_batch()
+        for start in range(0, len(ids), size):
+            self.collection.delete(ids=ids[start:start + size])
         if ids:
             self._bm25 = None
 
     def max_batch(self) -> int:
         """The most records one Chroma call takes (5,461 on the embedded store); larger writes are split."""
-        client = getattr(self.collection, "_client", None)
-        try:
-            return int(client.get_max_batch_size())
-        except Exception:  # an older client or a server that does not say: Chroma's documented default
-            return 5461
+        if self._max_batch is None:
+            client = getattr(self.collection, "_client", None)
+            try:
+                self._max_batch = int(client.get_max_batch_size())
+            except (AttributeError, TypeError, ValueError):  # a client that does not say: the embedded limit
+                self._max_batch = 5461
+        return self._max_batch
 
     def ids_by_origin(self) -> dict[str, set[str]]:
         """Every document in the collection (keyed by its origin, rag/loaders.py) and its chunk ids.

@@ -40,6 +40,11 @@ def run_command(function, args) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader went away (`tailor chat ... | head -1`): not an error, not a bug
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
+        return 141
     except Exception as error:  # the one place an exception reaches the user; see tailor.errors.user_error
         return report(error)
 
@@ -135,7 +140,11 @@ def positive_float(text: str) -> float:
 def read_prompt(text: str, what: str = "prompt", limit: int = 4000) -> str:
     """A non-empty, bounded text from the command line ('-' reads standard input)."""
     if text == "-":
-        text = sys.stdin.read()
+        try:  # under a C or C.UTF-8 locale Python passes bad bytes on as lone surrogates instead of raising
+            text = sys.stdin.read()
+            text.encode("utf-8")
+        except UnicodeError:
+            raise UsageError(f"the {what} on standard input is not UTF-8 text; re-encode it as UTF-8") from None
     if not text or not text.strip():
         raise UsageError(f"the {what} is empty; give some text")
     if len(text) > limit:

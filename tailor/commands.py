@@ -69,6 +69,8 @@ def chat(args) -> int:
 
 def _load_schema(path: str) -> dict:
     file = Path(path)
+    if file.is_dir():
+        raise UsageError(f"schema file {file} is a folder; give a JSON-schema file")
     if not file.is_file():
         raise UsageError(f"schema file {file} does not exist")
     try:

@@ -57,7 +57,7 @@ def user_error(error: BaseException) -> TailorError | None:
     """
     if isinstance(error, TailorError):
         return error
-    if isinstance(error, OSError) and error.filename is not None:
+    if isinstance(error, OSError) and error.filename is not None and not _installed_file(error.filename):
         return _file_error(error)
     if isinstance(error, UnicodeEncodeError) and "surrogate" in str(error.reason):
         return UsageError("an argument or file name is not valid UTF-8 text; rename the file or re-encode "
@@ -65,6 +65,13 @@ def user_error(error: BaseException) -> TailorError | None:
     if _is_sqlite_open_error(error):
         return UsageError(f"cannot open the database ({error}); give the path of a SQLite file, or a new one")
     return None
+
+
+def _installed_file(path) -> bool:
+    """A path inside the installed code (a module, a package's data): losing one is a broken install or a bug,
+    never the user's path."""
+    text = str(path)
+    return text.endswith(".py") or "site-packages" in text or "dist-packages" in text
 
 
 def _file_error(error: OSError) -> UsageError:
@@ -92,13 +99,25 @@ def _is_sqlite_open_error(error: BaseException) -> bool:
 
 
 def report_bug(error: BaseException) -> str:
-    """The one line an unexpected error prints: it is a bug, where to report it, how to see the traceback."""
-    where = ""
-    tb = error.__traceback__
-    while tb is not None and tb.tb_next is not None:
+    """The one line an unexpected error prints: it is a bug, where it happened, where to report it and how to
+    see the whole traceback."""
+    detail = str(error).splitlines()[0][:200] if str(error) else ""
+    return (f"internal error: {type(error).__name__}: {detail}{_where(error)}. This is a bug in tailor, not "
+            f"in your input; please report it to {REPORT_TO} with the traceback (run again with "
+            f"{DEBUG_ENV}=1 to see it)")
+
+
+def _where(error: BaseException) -> str:
+    """' at <file>:<line>' of the innermost frame in tailor's own code (a library's frame says less)."""
+    from pathlib import Path
+
+    root = str(Path(__file__).resolve().parents[1])
+    frames, tb = [], error.__traceback__
+    while tb is not None:
+        frames.append((tb.tb_frame.f_code.co_filename, tb.tb_lineno))
         tb = tb.tb_next
-    if tb is not None:
-        where = f" at {tb.tb_frame.f_code.co_filename.rsplit('/', 1)[-1]}:{tb.tb_lineno}"
-    return (f"internal error: {type(error).__name__}: {str(error).splitlines()[0][:200] if str(error) else ''}"
-            f"{where}. This is a bug in tailor, not in your input; please report it to {REPORT_TO} with the "
-            f"traceback (run again with {DEBUG_ENV}=1 to see it)")
+    own = [f for f in frames if f[0].startswith(root) and "site-packages" not in f[0]] or frames
+    if not own:
+        return ""
+    file, line = own[-1]
+    return f" at {file[len(root) + 1:] if file.startswith(root) else Path(file).name}:{line}"

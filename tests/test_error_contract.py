@@ -82,7 +82,7 @@ CASES = [
     ("kb-ask-not-utf8", lambda t: (["kb", "ask", "caf\udce9?", "--backend", "fake"], {}), "not valid UTF-8"),
     ("advise-not-utf8", lambda t: (["advise", "caf\udce9"], {}), "not valid UTF-8"),
     ("schema-is-a-folder", lambda t: (["chat", "hi", "--backend", "fake", "--json-schema", str(t)], {}),
-     "does not exist"),
+     "is a folder"),
     ("schema-bad-regex", lambda t: (["chat", "hi", "--backend", "fake", "--json-schema",
                                      a_file(t, "s.json", BAD_PATTERN)], {}), "not a valid regular expression"),
     ("data-is-a-folder", lambda t: (["tutor", "train", "--data", str(t)], {}), "not a folder written by Dataset"),
@@ -171,6 +171,13 @@ def test_non_utf8_bytes_on_a_real_command_line():
     assert result.returncode == 2 and err.count("error:") == 1 and "not valid UTF-8" in err, err
 
 
+def test_non_utf8_standard_input_is_one_error_line():
+    result = subprocess.run([sys.executable, "-m", "tailor", "chat", "-", "--backend", "fake"], input=b"caf\xe9\n",
+                            capture_output=True, env={**os.environ, "LC_ALL": "C.UTF-8"}, timeout=60)
+    err = result.stderr.decode("utf-8", "replace")
+    assert result.returncode == 2 and err.count("error:") == 1 and "standard input is not UTF-8" in err, err
+
+
 # -- the other side of the contract: a real bug is not disguised as the user's mistake ----------------------
 def crash(args):
     raise AttributeError("'NoneType' object has no attribute 'text'")
@@ -183,7 +190,7 @@ def test_an_internal_error_says_it_is_a_bug_and_where_to_report_it(capsys, monke
     assert run_command(crash, None) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "internal error: AttributeError" in err and "bug" in err
-    assert "test_error_contract.py:" in err and "TAILOR_DEBUG=1" in err and "Traceback" not in err
+    assert "tests/test_error_contract.py:" in err and "TAILOR_DEBUG=1" in err and "Traceback" not in err
     monkeypatch.setenv("TAILOR_DEBUG", "1")
     assert run_command(crash, None) == 1
     assert "Traceback" in capsys.readouterr().err  # the whole story, on request
@@ -206,3 +213,4 @@ def test_an_oserror_without_a_path_or_a_plain_bug_is_not_a_user_error():
 
     assert user_error(OSError("socket closed")) is None
     assert user_error(KeyError("choices")) is None
+    assert user_error(FileNotFoundError(2, "No such file", "/venv/lib/site-packages/x/data.bin")) is None

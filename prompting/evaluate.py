@@ -16,6 +16,7 @@ import sys
 import time
 from dataclasses import replace
 
+from prompting.chain import plan_then_write
 from prompting.metrics import summarize, table, write_report
 from prompting.narrow import narrowed_recipe
 from prompting.prompts import few_shot_messages, repair_message, structured_messages, zero_shot_messages
@@ -79,8 +80,12 @@ def run_structured(backend, requests: list[RecipeRequest], variant: Variant, gro
     for round_number in range(variant.max_repairs + 1):
         name = label if round_number == 0 else f"{label} repair {round_number}"
         flat = [i for i in active for _ in range(n)]
-        outcomes = batch(backend, [conversations[i] for i in flat], name, group_size, max_tokens=JSON_MAX_TOKENS,
-                         schema=[schemas[i] for i in flat], temperature=variant.temperature) if flat else []
+        if variant.plan and round_number == 0:
+            outcomes = plan_then_write(backend, [requests[i] for i in active], variant, JSON_MAX_TOKENS, group_size)
+            print(f"  {name} (plan, then write): {len(outcomes)}/{len(flat)}", file=sys.stderr, flush=True)
+        else:
+            outcomes = batch(backend, [conversations[i] for i in flat], name, group_size, max_tokens=JSON_MAX_TOKENS,
+                             schema=[schemas[i] for i in flat], temperature=variant.temperature) if flat else []
         still = []
         for k, i in enumerate(active):
             attempt, _ = best_of(outcomes[k * n:(k + 1) * n], requests[i])
@@ -104,6 +109,7 @@ ABLATION = {
     "schema shown in prompt": Variant(hidden=False),
     "loose values (no value grammars)": Variant(tight=False),
     "one greedy candidate": Variant(candidates=1),
+    "plan, then write (two calls)": Variant(plan=True),
 }
 
 

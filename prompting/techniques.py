@@ -103,6 +103,7 @@ class Variant:
     tight: bool = True  # value grammars: title, quantity and step forms
     candidates: int = CANDIDATES  # replies per round, the checks choosing
     max_repairs: int = MAX_REPAIRS
+    plan: bool = False  # the first round as two calls: the dish and its ingredients, then the steps (chain.py)
 
     @property
     def temperature(self) -> float:
@@ -133,8 +134,14 @@ def structured(backend, request: RecipeRequest, max_repairs: int | None = None, 
     repairs = variant.max_repairs if max_repairs is None else max_repairs
     messages, schema = structured_messages(request), narrowed_recipe(request, variant.tight, variant.hidden)
     attempts: list[Attempt] = []
-    for _ in range(repairs + 1):
-        attempt, _ = best_of(candidates_of(backend, messages, schema, variant), request)
+    for round_number in range(repairs + 1):
+        if variant.plan and round_number == 0:
+            from prompting.chain import plan_then_write
+
+            outcomes = plan_then_write(backend, [request], variant, JSON_MAX_TOKENS)
+        else:
+            outcomes = candidates_of(backend, messages, schema, variant)
+        attempt, _ = best_of(outcomes, request)
         attempts.append(attempt)
         if on_attempt:
             on_attempt(len(attempts), attempt)

@@ -308,7 +308,7 @@ def test_evaluation_measures_each_technique_against_the_baseline(fake, tmp_path)
 def test_the_ablation_measures_each_switch_in_the_same_run(fake):
     from prompting.evaluate import ABLATION
 
-    for _ in range(3 + len(ABLATION)):  # zero-shot, few-shot, structured, then one reply per ablation row
+    for _ in range(4 + len(ABLATION)):  # zero-shot, few-shot, structured, one per ablation row (plan: two)
         fake.queue(text=recipe_text(as_recipe(recipe()))) if fake.replies.__len__() < 2 else fake.queue(
             parsed=recipe())
     report = evaluate(fake, limit=1, ablation=True, candidates=1)
@@ -316,8 +316,10 @@ def test_the_ablation_measures_each_switch_in_the_same_run(fake):
     assert set(rows) == {"zero-shot", "few-shot", "structured", "structured, repair off",
                          *(f"structured, {name}" for name in ABLATION)}
     assert rows["few-shot"]["copies_an_example"] == 0.0 and rows["structured, repair off"]["all_checks_passed"] == 1
-    shown = [r for r in fake.requests if r.schema is not None and "hidden" not in str(r.schema.__mro__)]
-    assert shown and all(r.temperature == 0 for r in fake.requests)
+    from tailor.chat_format import schema_hidden
+
+    shown = [r for r in fake.requests if r.schema is not None and not schema_hidden(r.schema)]
+    assert len(shown) == 1 and all(r.temperature == 0 for r in fake.requests)
 
 
 def test_a_reply_that_copies_an_example_is_counted():
@@ -419,3 +421,14 @@ def test_the_same_code_runs_on_an_openai_compatible_server():
     assert result.report.passed and len(sent) == CANDIDATES
     schema = sent[0]["response_format"]["json_schema"]["schema"]
     assert schema["properties"]["title"]["pattern"] and "FridgeRecipe" not in json.dumps(sent[0]["messages"])
+
+
+def test_plan_then_write_joins_two_calls_into_one_checked_recipe(fake):
+    good = recipe()
+    fake.queue(parsed={"title": good["title"], "ingredients": good["ingredients"]})
+    fake.queue(parsed={"steps": good["steps"], "total_minutes": good["total_minutes"]})
+    result = structured(fake, OMELETTE, variant=Variant(candidates=1, plan=True))
+    assert result.report.passed and result.recipe.title == good["title"] and len(fake.requests) == 2
+    write_turn = fake.requests[1].messages
+    assert write_turn[-2]["role"] == "assistant" and "Spinach and Feta Omelette" in write_turn[-1]["content"]
+    assert result.results[0].usage.completion_tokens > len(good["steps"])  # both calls' tokens counted

@@ -5,10 +5,13 @@ read by the model too: the repair loop sends them back verbatim, so a failure na
 fix. A recipe passes when every list is empty.
 
     ingredients  every ingredient (and every food a step names) is in the fridge or a declared pantry staple,
-                 with a real quantity; at least one is from the fridge
+                 each listed once; at least one is from the fridge
     diet         no ingredient or step names a food the diet rules out
-    steps        at least MIN_STEPS steps, none repeated, none stuck in a loop
     time         a total time is given and is within the limit
+    quantities   every quantity is a number (and a known unit) in a plausible range for the servings
+    steps        at least MIN_STEPS distinct steps, each a sentence of several words naming an action
+                 (a cooking verb) and an ingredient of the recipe, none stuck in a loop
+    values       no value holds schema words or template placeholders ("FridgeRecipe", "{{title}}", "maxItems")
 """
 
 from __future__ import annotations
@@ -18,21 +21,26 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from prompting.foods import (
+    COOKING_VERBS,
     EVERYDAY_FOODS,
     EXEMPT,
     FORBIDDEN,
     KIND_OF,
     NOT_INGREDIENT_WORDS,
     PANTRY_STAPLES,
+    SCHEMA_WORDS,
     STAPLE_WORDS,
+    UNIT_ALIASES,
+    UNIT_RANGES,
 )
 from prompting.schema import RecipeRequest
 from tailor.errors import UsageError
 
-MIN_STEPS = 2
+MIN_STEPS = 3
+MIN_STEP_WORDS = 4  # "Add the spinach." is a step; "Spinach." or "Steps: 20" is not
 LOOP_REPEATS = 3  # a step naming the same food more than this many times has fallen into a loop
 CONSTRAINTS = ("ingredients", "diet", "time")  # what "constraint adherence" counts
-CHECKS = CONSTRAINTS + ("steps",)
+CHECKS = CONSTRAINTS + ("quantities", "steps", "values")
 
 
 @dataclass
@@ -112,11 +120,21 @@ def check_ingredients(recipe, request: RecipeRequest) -> list[str]:
     sources = [source_of(item.name, fridge_words) for item in recipe.ingredients]
     failures = [f"'{item.name}' is not in the fridge and is not a pantry staple; remove it"
                 for item, source in zip(recipe.ingredients, sources, strict=True) if source == "missing"]
-    failures += [f"'{item.quantity}' is not a quantity for '{item.name}'; write e.g. '2' or '100 g'"
-                 for item in recipe.ingredients if not re.search(r"[0-9a-z]", item.quantity.lower())]
+    failures += duplicates(recipe)
     if "fridge" not in sources:
         failures.append(f"use at least one fridge item: {request.fridge}")
     return failures + foods_in_steps(recipe, fridge_words)
+
+
+def duplicates(recipe) -> list[str]:
+    """Each ingredient once: 'half an onion' listed four times is one onion."""
+    seen, failures = {}, []
+    for item in recipe.ingredients:
+        key = frozenset(food_words(item.name)) or item.name.lower()
+        if key in seen:
+            failures.append(f"'{item.name}' is listed twice (also as '{seen[key]}'); list each ingredient once")
+        seen.setdefault(key, item.name)
+    return failures
 
 
 def foods_in_steps(recipe, fridge_words: set[str]) -> list[str]:
@@ -153,14 +171,101 @@ def check_diet(recipe, request: RecipeRequest) -> list[str]:
 
 def check_steps(recipe) -> list[str]:
     steps = [step.strip() for step in recipe.steps if step.strip()]
-    failures = [] if len(steps) >= MIN_STEPS else [f"give at least {MIN_STEPS} steps"]
+    distinct = {step.lower().rstrip(".") for step in steps}
+    failures = [] if len(distinct) >= MIN_STEPS else [f"give at least {MIN_STEPS} different steps"]
+    names = {w for item in recipe.ingredients for w in food_words(item.name)}
+    names |= {KIND_OF[w] for w in names if w in KIND_OF}
     for number, step in enumerate(steps, 1):
         if steps.index(step) < number - 1:
             failures.append(f"step {number} repeats step {steps.index(step) + 1}; write a different step")
+        failures += step_sentence(number, step, names)
         counts = Counter(w for w in words_of(step) if w not in NOT_INGREDIENT_WORDS)
         word, times = counts.most_common(1)[0] if counts else ("", 0)
         if times > LOOP_REPEATS:
             failures.append(f"step {number} repeats '{word}' {times} times; write it as one short sentence")
+    return failures
+
+
+def step_sentence(number: int, step: str, names: set[str]) -> list[str]:
+    """A step is a sentence of several words that names an action and an ingredient of the recipe."""
+    words = re.findall(r"[A-Za-z][a-z'-]*", step)
+    if len(words) < MIN_STEP_WORDS:
+        return [f"step {number} '{step[:40]}' is not a sentence; write what to do with which ingredient"]
+    failures = []
+    if not {w.lower() for w in words} & set(COOKING_VERBS):
+        failures.append(f"step {number} names no action; start it with a verb such as 'chop', 'fry' or 'add'")
+    if not set(words_of(step)) & names:
+        failures.append(f"step {number} names no ingredient of the recipe; say which one it uses")
+    return failures
+
+
+# -- quantities -------------------------------------------------------------------------------------
+NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "half": 0.5, "quarter": 0.25}
+QUANTITY_FORM = re.compile(r"^\s*(\d+(?:\.\d+)?(?:\s*/\s*\d+)?|\d+\s+\d/\d|[a-z]+)\s*([a-z]*)\.?", re.I)
+TO_TASTE = re.compile(r"to taste|as needed|pinch", re.I)
+
+
+def amount_and_unit(quantity: str) -> tuple[float, str] | None:
+    """'100 g' -> (100, 'g'), '1/2' -> (0.5, ''), 'two cloves' -> (2, 'clove'); None when it is no amount."""
+    match = QUANTITY_FORM.match(quantity.strip().lower())
+    if not match:
+        return None
+    number, unit = match.group(1).replace(" ", ""), match.group(2)
+    if number in NUMBER_WORDS:
+        value = NUMBER_WORDS[number]
+    elif "/" in number:
+        whole, _, frac = number.rpartition(" ") if " " in match.group(1) else ("", "", number)
+        top, bottom = frac.split("/")
+        value = (float(whole) if whole else 0) + (float(top) / float(bottom) if float(bottom) else 0)
+    elif number.replace(".", "", 1).isdigit():
+        value = float(number)
+    else:
+        return None
+    unit = UNIT_ALIASES.get(unit, unit)
+    return value, unit
+
+
+def check_quantities(recipe, request: RecipeRequest) -> list[str]:
+    """Every quantity is an amount in a known unit, within a plausible range for the servings."""
+    failures = []
+    for item in recipe.ingredients:
+        if TO_TASTE.search(item.quantity) and food_words(item.name) <= STAPLE_WORDS:
+            continue  # salt 'to taste' is how cooks write it
+        parsed = amount_and_unit(item.quantity)
+        if parsed is None or parsed[1] not in UNIT_RANGES:
+            failures.append(f"'{item.quantity}' is not a quantity for '{item.name}'; write e.g. '2' or '100 g'")
+            continue
+        value, unit = parsed
+        low, high = UNIT_RANGES[unit]
+        if not low <= value <= high * max(request.servings, 1) * 1.5:
+            failures.append(f"'{item.quantity}' of '{item.name}' is implausible for {request.servings} "
+                            "servings; give a usual amount")
+    return failures
+
+
+# -- values: nothing copied from a schema or a template --------------------------------------------
+PLACEHOLDER = re.compile(r"\{\{|\}\}|[<>{}\[\]]|\./|\b[a-z]+_[a-z_]+\b|\b[a-z]+[A-Z][A-Za-z]*\b|"
+                         r"\b[A-Z][a-z]+[A-Z][A-Za-z]*\b|^\s*[A-Za-z_]+\s*:")
+
+
+def schema_text_in(value: str) -> str | None:
+    """The schema word or placeholder a value holds ('FridgeRecipe', '{{title}}', 'maxItems: 5'), else None."""
+    match = PLACEHOLDER.search(value)
+    if match:
+        return match.group(0).strip()
+    words = set(re.findall(r"[a-z_]+", value.lower())) & SCHEMA_WORDS
+    return sorted(words)[0] if words else None
+
+
+def check_values(recipe) -> list[str]:
+    values = [("the title", recipe.title)] + [(f"step {n}", step) for n, step in enumerate(recipe.steps, 1)]
+    values += [(f"ingredient '{item.name}'", item.name) for item in recipe.ingredients]
+    failures = []
+    for where, value in values:
+        if found := schema_text_in(value):
+            failures.append(f"{where} holds '{found}', which is schema or template text; write plain words")
+    if len(re.findall(r"[A-Za-z]+", recipe.title)) < 2:
+        failures.append(f"the title '{recipe.title}' is not a dish name; name the dish in a few words")
     return failures
 
 
@@ -180,7 +285,9 @@ def check_recipe(recipe, request: RecipeRequest) -> CheckReport:
         "ingredients": check_ingredients(recipe, request),
         "diet": check_diet(recipe, request),
         "time": check_time(recipe, request),
+        "quantities": check_quantities(recipe, request),
         "steps": check_steps(recipe),
+        "values": check_values(recipe),
     })
 
 

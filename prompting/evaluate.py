@@ -14,24 +14,27 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from dataclasses import replace
 
+from prompting.chain import plan_then_write
 from prompting.metrics import summarize, table, write_report
 from prompting.narrow import narrowed_recipe
 from prompting.prompts import few_shot_messages, repair_message, structured_messages, zero_shot_messages
 from prompting.schema import RecipeRequest
 from prompting.techniques import (
+    CANDIDATES,
     JSON_MAX_TOKENS,
     MAX_REPAIRS,
     TECHNIQUES,
     TEXT_MAX_TOKENS,
     RecipeResult,
-    from_json,
+    Variant,
+    best_of,
     from_text,
-    judge,
     score,
 )
 from tailor.config import data_dir
-from tailor.errors import SchemaError, UsageError
+from tailor.errors import UsageError
 from tailor.runfiles import read_jsonl
 
 SCENARIOS_FILE = "prompting/fridges.jsonl"
@@ -48,14 +51,13 @@ def load_scenarios(limit: int | None = None) -> list[tuple[str, RecipeRequest]]:
 
 
 def batch(backend, conversations: list, label: str, group_size: int = GROUP, **options) -> list:
-    """Replies in groups; a reply cut off at max_tokens becomes its SchemaError, not a crash."""
+    """Replies in groups; a reply cut off at max_tokens comes back marked with .error, not as a crash."""
     outcomes = []
     for start in range(0, len(conversations), group_size):
         group = conversations[start:start + group_size]
         schema = options.get("schema")
         chunk = {**options, "schema": schema[start:start + group_size]} if isinstance(schema, list) else options
-        # chat_batch marks a reply that does not validate with .error instead of raising
-        outcomes += [SchemaError(r.error) if r.error else r for r in backend.chat_batch(group, **chunk)]
+        outcomes += backend.chat_batch(group, **chunk)
         print(f"  {label}: {len(outcomes)}/{len(conversations)}", file=sys.stderr, flush=True)
     return outcomes
 
@@ -67,22 +69,28 @@ def run_free_text(backend, requests: list[RecipeRequest], technique: str, group_
     return [RecipeResult(technique, r, [a], a) for r, a in zip(requests, attempts, strict=True)]
 
 
-def run_structured(backend, requests: list[RecipeRequest], max_repairs: int, group_size: int = GROUP):
-    """The repair loop of techniques.structured, run for all requests at once, round by round."""
+def run_structured(backend, requests: list[RecipeRequest], variant: Variant, group_size: int = GROUP,
+                   label: str = "structured"):
+    """techniques.structured for all requests at once, round by round: each active request's candidates
+    go into the same batches, then the checks choose and the failed ones get a repair turn."""
     conversations = [structured_messages(r) for r in requests]
-    schemas = [narrowed_recipe(r) for r in requests]  # one per request: each row follows its own grammar
+    schemas = [narrowed_recipe(r, variant.tight, variant.hidden) for r in requests]  # each row its own grammar
     attempts: list[list] = [[] for _ in requests]
-    active = list(range(len(requests)))
-    for round_number in range(max_repairs + 1):
-        label = "structured" if round_number == 0 else f"structured repair {round_number}"
-        outcomes = batch(backend, [conversations[i] for i in active], label, group_size,
-                         max_tokens=JSON_MAX_TOKENS, schema=[schemas[i] for i in active]) if active else []
+    active, n = list(range(len(requests))), variant.candidates
+    for round_number in range(variant.max_repairs + 1):
+        name = label if round_number == 0 else f"{label} repair {round_number}"
+        flat = [i for i in active for _ in range(n)]
+        if variant.plan and round_number == 0:
+            outcomes = plan_then_write(backend, [requests[i] for i in active], variant, JSON_MAX_TOKENS, group_size)
+            print(f"  {name} (plan, then write): {len(outcomes)}/{len(flat)}", file=sys.stderr, flush=True)
+        else:
+            outcomes = batch(backend, [conversations[i] for i in flat], name, group_size, max_tokens=JSON_MAX_TOKENS,
+                             schema=[schemas[i] for i in flat], temperature=variant.temperature) if flat else []
         still = []
-        for i, outcome in zip(active, outcomes, strict=True):
-            attempt = (judge(None, requests[i], error=str(outcome)) if isinstance(outcome, Exception)
-                       else from_json(outcome, requests[i]))
+        for k, i in enumerate(active):
+            attempt, _ = best_of(outcomes[k * n:(k + 1) * n], requests[i])
             attempts[i].append(attempt)
-            if not attempt.report.passed and attempt.result is not None and round_number < max_repairs:
+            if not attempt.report.passed and attempt.result is not None and round_number < variant.max_repairs:
                 conversations[i] = conversations[i] + [attempt.result.to_message(),
                                                        repair_message(attempt.report.listed())]
                 still.append(i)
@@ -91,18 +99,40 @@ def run_structured(backend, requests: list[RecipeRequest], max_repairs: int, gro
             for request, tries in zip(requests, attempts, strict=True)]
 
 
+def first_attempts(results: list[RecipeResult]) -> list[RecipeResult]:
+    """The same run with the repair loop off: each scenario's first round is exactly what it would return."""
+    return [RecipeResult("structured", r.request, r.attempts[:1], r.attempts[0]) for r in results]
+
+
+# The ablation: each row switches one thing of the default structured technique off, measured in one run.
+ABLATION = {
+    "schema shown in prompt": Variant(hidden=False),
+    "loose values (no value grammars)": Variant(tight=False),
+    "one greedy candidate": Variant(candidates=1),
+    "plan, then write (two calls)": Variant(plan=True),
+}
+
+
 def evaluate(backend, limit: int | None = None, techniques=TECHNIQUES, max_repairs: int = MAX_REPAIRS,
-             group_size: int = GROUP) -> dict:
-    """Run every technique on the scenarios; return the report (not yet written)."""
+             group_size: int = GROUP, ablation: bool = False, candidates: int = CANDIDATES) -> dict:
+    """Run every technique on the scenarios (and, with `ablation`, the structured technique with one
+    thing switched off per row); return the report (not yet written)."""
     unknown = set(techniques) - set(TECHNIQUES)
     if unknown:
         raise UsageError(f"unknown technique {sorted(unknown)}; choose from {', '.join(TECHNIQUES)}")
     scenarios = load_scenarios(limit)
     ids, requests = [s[0] for s in scenarios], [s[1] for s in scenarios]
     started, runs = time.perf_counter(), {}
+    default = Variant(candidates=candidates, max_repairs=max_repairs)
     for technique in techniques:
-        runs[technique] = (run_structured(backend, requests, max_repairs, group_size) if technique == "structured"
+        runs[technique] = (run_structured(backend, requests, default, group_size) if technique == "structured"
                            else run_free_text(backend, requests, technique, group_size))
+    if ablation and "structured" in runs:
+        runs["structured, repair off"] = first_attempts(runs["structured"])
+        for name, variant in ABLATION.items():
+            variant = replace(variant, max_repairs=max_repairs,
+                              candidates=variant.candidates if variant.candidates == 1 else candidates)
+            runs[f"structured, {name}"] = run_structured(backend, requests, variant, group_size, name)
     return summarize(backend, ids, runs, time.perf_counter() - started, limit, max_repairs)
 
 
@@ -118,7 +148,8 @@ def run(args) -> int:
     from tailor.cliutil import backend_from_args
 
     techniques = tuple(t.strip() for t in args.techniques.split(",") if t.strip())
-    report = evaluate(backend_from_args(args), args.limit, techniques, args.max_repairs, args.group)
+    report = evaluate(backend_from_args(args), args.limit, techniques, args.max_repairs, args.group,
+                      args.ablation, args.candidates)
     path = write_report(report)
     print(table(report))
     print(f"\nwritten to {path}")

@@ -81,3 +81,32 @@ EVERYDAY_FOODS = {
     "coconut", "soy", "miso", "curry", "paprika", "cumin", "cinnamon", "oregano", "raisin", "sweetcorn",
     "edamame", "bok", "choy", "polenta", "millet", "tahini", "kefir",
 } | MEAT_AND_FISH | ANIMAL_PRODUCTS | {w for item in GLUTEN for w in item.split()} | STAPLE_WORDS
+
+# What a recipe step starts with: the action. The structured technique's grammar makes a step start with one
+# of these (capitalised), and the steps check asks every step to name one.
+COOKING_VERBS = (
+    "add", "bake", "beat", "boil", "chop", "combine", "cook", "crack", "dice", "drain", "fold", "fry", "grate",
+    "grill", "heat", "knead", "mash", "melt", "mix", "peel", "place", "pour", "rinse", "roast", "saute",
+    "season", "serve", "simmer", "slice", "spread", "sprinkle", "steam", "stir", "toast", "top", "toss",
+    "warm", "whisk", "wash", "cut", "scramble", "soften", "wilt", "bring", "blend", "flip", "garnish",
+    "lay", "cover", "spoon", "squeeze", "crumble", "tear",
+)
+
+# Units a quantity may use, each with the plausible range for one serving of a home recipe (low, high per
+# serving; "" is a count: 2 eggs). A quantity outside servings x range is implausible ("500 tbsp salt").
+UNIT_RANGES = {
+    "": (0.25, 6), "g": (1, 300), "kg": (0.05, 0.5), "ml": (1, 300), "l": (0.05, 0.5), "tbsp": (0.25, 2),
+    "tsp": (0.125, 2), "cup": (0.125, 1.5), "clove": (0.5, 2), "slice": (0.5, 3), "can": (0.25, 1),
+    "piece": (0.25, 4), "handful": (0.25, 2), "pinch": (0.5, 2), "bunch": (0.125, 0.5), "stalk": (0.5, 2),
+}
+UNIT_ALIASES = {"gram": "g", "grams": "g", "tablespoon": "tbsp", "teaspoon": "tsp", "litre": "l", "liter": "l",
+                "cups": "cup", "cloves": "clove", "slices": "slice", "cans": "can", "pieces": "piece",
+                "handfuls": "handful", "pinches": "pinch", "bunches": "bunch", "stalks": "stalk",
+                "tablespoons": "tbsp", "teaspoons": "tsp", "tbs": "tbsp"}
+
+# Words that belong to a JSON schema or a template, never to a recipe a cook reads: the model copies them
+# from whatever schema text it is shown ("FridgeRecipe", "maxItems: 5", "{{title}}").
+# (Plain words a step may use, "ingredients" or "title", are left out; a label like "Steps:" is caught by form.)
+SCHEMA_WORDS = {"maxitems", "minitems", "maxlength", "minlength", "properties", "schema", "json", "enum",
+                "additionalproperties", "fridgerecipe", "fridgeingredient", "total_minutes", "anyof", "integer",
+                "array", "null", "recipe_title", "placeholder", "lorem", "ipsum", "todo", "tbd", "xxx"}

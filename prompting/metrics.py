@@ -11,6 +11,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from prompting.checks import CHECKS
+from prompting.prompts import copies_example
 from tailor.cost import projected_usd
 from tailor.runfiles import eval_path, write_json
 
@@ -45,7 +46,9 @@ def technique_metrics(results) -> dict:
                                         for a in (item.attempts for item in results)),
         "check_pass_rate": {name: rate(item.recipe is not None and not item.report.failures[name]
                                        for item in results) for name in CHECKS},
+        "copies_an_example": rate(copies_example(item.recipe) for item in results),
         "mean_attempts": round(statistics.fmean(len(item.attempts) for item in results), 3),
+        "mean_replies": round(statistics.fmean(len(item.results) for item in results), 3),
         "latency_s": {"mean": round(statistics.fmean(latency), 3), "p50": round(percentile(latency, 0.5), 3),
                       "p95": round(percentile(latency, 0.95), 3)},
         "mean_prompt_tokens": round(statistics.fmean(prompt), 1),
@@ -101,17 +104,22 @@ def write_report(report: dict, path: Path | None = None) -> Path:
 
 def table(report: dict) -> str:
     """The side-by-side table, baseline first."""
-    header = (f"{'technique':<12}{'parse':>7}{'adhere':>8}{'ingred':>8}{'diet':>6}{'time':>6}{'steps':>7}"
-              f"{'all':>6}{'tries':>7}{'lat s':>8}{'tokens':>8}{'cost $':>10}")
+    width = max(12, *(len(name) + 1 for name in report["techniques"]))
+    header = (f"{'technique':<{width}}{'parse':>7}{'adhere':>8}{'ingred':>8}{'diet':>6}{'time':>6}{'qty':>6}"
+              f"{'steps':>7}{'values':>8}{'all':>6}{'tries':>7}{'calls':>7}{'lat s':>8}{'tokens':>8}{'cost $':>9}")
     lines = [f"{report['n_items']} scenarios on {report['backend']}:{report['model']} "
              f"in {report['elapsed_s']} s (baseline: {report['baseline']})", header, "-" * len(header)]
     for name, m in report["techniques"].items():
         checks = m["check_pass_rate"]
         usd = m["cost"]["usd_total"]
-        lines.append(f"{name:<12}{m['parse_rate']:>7.0%}{m['constraint_adherence']:>8.0%}"
-                     f"{checks['ingredients']:>8.0%}{checks['diet']:>6.0%}{checks['time']:>6.0%}{checks['steps']:>7.0%}"
-                     f"{m['all_checks_passed']:>6.0%}{m['mean_attempts']:>7.2f}{m['latency_s']['mean']:>8.2f}"
-                     f"{m['mean_tokens']:>8.0f}{'n/a' if usd is None else f'{usd:.4f}':>10}")
-    lines.append("parse = usable recipe; adhere = ingredients + diet + time all pass; latency per scenario "
-                 "(batch share, all attempts); cost = USD on this backend (0 on the local model)")
+        lines.append(f"{name:<{width}}{m['parse_rate']:>7.0%}{m['constraint_adherence']:>8.0%}"
+                     f"{checks['ingredients']:>8.0%}{checks['diet']:>6.0%}{checks['time']:>6.0%}"
+                     f"{checks['quantities']:>6.0%}{checks['steps']:>7.0%}{checks['values']:>8.0%}"
+                     f"{m['all_checks_passed']:>6.0%}{m['copies_an_example']:>6.0%}{m['mean_attempts']:>7.2f}{m['mean_replies']:>7.2f}"
+                     f"{m['latency_s']['mean']:>8.2f}{m['mean_tokens']:>8.0f}"
+                     f"{'n/a' if usd is None else f'{usd:.4f}':>9}")
+    lines.append("parse = usable recipe; adhere = ingredients + diet + time all pass; copy = repeats a few-shot "
+                 "example's title or a step; tries = rounds (repairs "
+                 "included); calls = replies generated (candidates included); latency per scenario "
+                 "(batch share, all replies); cost = USD on this backend (0 on the local model)")
     return "\n".join(lines)

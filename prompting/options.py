@@ -11,6 +11,7 @@ DIET_NAMES = ("none", "vegetarian", "vegan", "gluten-free")
 # Kept here so `tailor --help` need not import the package; a unit test ties them to their sources.
 DEFAULT_MAX_REPAIRS = 2  # techniques.MAX_REPAIRS
 DEFAULT_GROUP = 8  # evaluate.GROUP
+DEFAULT_CANDIDATES = 4  # techniques.CANDIDATES
 
 
 def add_recipe_options(parser) -> None:
@@ -31,5 +32,9 @@ def add_eval_options(parser, positive_int) -> None:
                         help=f"repair turns of the structured technique (default {DEFAULT_MAX_REPAIRS})")
     parser.add_argument("--techniques", default=",".join(TECHNIQUE_NAMES),
                         help="comma-separated subset of " + ", ".join(TECHNIQUE_NAMES))
+    parser.add_argument("--candidates", type=positive_int, default=DEFAULT_CANDIDATES,
+                        help=f"structured replies per round, the checks choosing (default {DEFAULT_CANDIDATES})")
+    parser.add_argument("--ablation", action="store_true",
+                        help="also measure the structured technique with one thing off per row")
     parser.add_argument("--group", type=positive_int, default=DEFAULT_GROUP,
                         help=f"conversations per backend.chat_batch call (default {DEFAULT_GROUP})")

@@ -56,17 +56,30 @@ def sections(lines: list[str]) -> tuple[list[str], list[str], list[str]]:
     return head, ingredients, steps
 
 
+TITLE_LABEL = re.compile(r"^(title|recipe|dish)\s*(name)?\s*:\s*", re.I)
+
+
+def is_item(line: str, in_section: bool) -> bool:
+    """A list line: bulleted or numbered, or (inside its section) any short line that is not a header."""
+    return bool(BULLET.match(line)) or (in_section and len(clean(line)) < 200 and not clean(line).endswith(":"))
+
+
 def parse_recipe(text: str) -> Recipe | None:
-    """A `Recipe` (built without schema limits) from free text, or None when it is not a usable recipe."""
+    """A `Recipe` (built without schema limits) from free text, or None when it is not a usable recipe.
+
+    A person reads a title, an ingredient list and steps in many layouts; so does this: bullets or none
+    inside a section, "Title:" or a bold first line, numbered steps with or without a "Steps:" header."""
     lines = [line for line in text.splitlines() if clean(line)]
     head, ingredient_lines, step_lines = sections(lines)
     if not step_lines:  # no "Steps:" header: numbered lines after the ingredients are the steps
         step_lines = [line for line in ingredient_lines if NUMBERED.match(line)]
         ingredient_lines = [line for line in ingredient_lines if not NUMBERED.match(line)]
-    ingredients = [split_quantity(line) for line in ingredient_lines if BULLET.match(line)]
+    ingredients = [split_quantity(line) for line in ingredient_lines if is_item(line, True)
+                   and not TOTAL_TIME.search(clean(line))]
     steps = [clean(BULLET.sub("", line, count=1)) for line in step_lines
-             if BULLET.match(line) and not TOTAL_TIME.match(clean(line))]
-    title = next((clean(line).removeprefix("Title:").strip() for line in head), "")
+             if is_item(line, True) and not TOTAL_TIME.match(clean(line))]
+    title = next((TITLE_LABEL.sub("", clean(line)).strip() for line in head
+                  if not TOTAL_TIME.search(line)), "")
     if not title or not ingredients or not steps:
         return None
     return Recipe.model_construct(title=title, ingredients=ingredients, steps=steps,

@@ -4,8 +4,9 @@
     few_shot(backend, request)       the same, after worked examples from data/prompting/examples.jsonl
     structured(backend, request)     system prompt + the `Recipe` schema narrowed to the request (structured
                                      output: only fridge items and staples as ingredient names, the time
-                                     limit as a bound), checks in code, and a bounded repair loop that tells
-                                     the model which check failed
+                                     limit as a bound, tight value grammars, the schema kept out of the
+                                     prompt), several candidates in one batched call with the checks choosing,
+                                     and a bounded repair loop that tells the model which check failed
 
 Every technique is judged by the same checks (checks.py), so their results can be set side by side.
 """
@@ -19,10 +20,11 @@ from prompting.narrow import narrowed_recipe
 from prompting.parse import parse_recipe
 from prompting.prompts import few_shot_messages, repair_message, structured_messages, zero_shot_messages
 from prompting.schema import Recipe, RecipeRequest
-from tailor.errors import SchemaError
 
 TECHNIQUES = ("zero-shot", "few-shot", "structured")
 MAX_REPAIRS = 2  # repair turns after the first attempt; then the best attempt is returned
+CANDIDATES = 4  # replies sampled per round in one chat_batch call; the checks keep the best
+CANDIDATE_TEMPERATURE = 0.7  # enough variety between candidates; one candidate is greedy (temperature 0)
 TEXT_MAX_TOKENS = 320  # a short free-text recipe: title, ~6 ingredients, ~5 steps, the time
 JSON_MAX_TOKENS = 448  # above the longest reply the schema's bounds allow in practice (see schema.py)
 
@@ -35,6 +37,7 @@ class Attempt:
     recipe: Recipe | None
     report: CheckReport
     error: str = ""  # why no recipe came back, when none did
+    spent: list = field(default_factory=list)  # every reply of this round (all candidates), for the costs
 
 
 @dataclass
@@ -54,7 +57,7 @@ class RecipeResult:
 
     @property
     def results(self) -> list:
-        return [a.result for a in self.attempts if a.result is not None]
+        return [r for a in self.attempts for r in (a.spent or [a.result]) if r is not None]
 
 
 def judge(recipe: Recipe | None, request: RecipeRequest, result=None, error: str = "") -> Attempt:
@@ -92,17 +95,53 @@ def few_shot(backend, request: RecipeRequest) -> RecipeResult:
     return RecipeResult("few-shot", request, [attempt], attempt)
 
 
-def structured(backend, request: RecipeRequest, max_repairs: int = MAX_REPAIRS, on_attempt=None) -> RecipeResult:
-    """Ask for a `Recipe`, check it, and send failed checks back at most `max_repairs` times."""
+@dataclass(frozen=True)
+class Variant:
+    """How the structured technique runs; the evaluation's ablation switches one field at a time."""
+
+    hidden: bool = True  # keep the schema out of the prompt (the grammar still enforces it)
+    tight: bool = True  # value grammars: title, quantity and step forms
+    candidates: int = CANDIDATES  # replies per round, the checks choosing
+    max_repairs: int = MAX_REPAIRS
+    plan: bool = False  # the first round as two calls: the dish and its ingredients, then the steps (chain.py)
+
+    @property
+    def temperature(self) -> float:
+        return CANDIDATE_TEMPERATURE if self.candidates > 1 else 0.0
+
+
+def best_of(outcomes, request: RecipeRequest) -> tuple[Attempt, list[Attempt]]:
+    """Judge each candidate reply (a ChatResult, or an error for one cut off) and return the best with all."""
+    judged = [judge(None, request, error=str(o)) if isinstance(o, Exception)
+              else judge(None, request, error=o.error) if o.error else from_json(o, request) for o in outcomes]
+    best = min(judged, key=score)
+    best.spent = [o for o in outcomes if not isinstance(o, Exception)]  # a reply that did not fit still cost
+    return best, judged
+
+
+def candidates_of(backend, messages, schema, variant: Variant) -> list:
+    # chat_batch marks a reply that does not fit the schema with .error instead of raising
+    return backend.chat_batch([messages] * variant.candidates, max_tokens=JSON_MAX_TOKENS, schema=schema,
+                              temperature=variant.temperature)
+
+
+def structured(backend, request: RecipeRequest, max_repairs: int | None = None, on_attempt=None,
+               variant: Variant | None = None) -> RecipeResult:
+    """Ask for `variant.candidates` recipes, keep the one the checks like best, and send its failed checks
+    back at most `max_repairs` times."""
     check_edible(request)
-    messages, schema = structured_messages(request), narrowed_recipe(request)
+    variant = variant or Variant()
+    repairs = variant.max_repairs if max_repairs is None else max_repairs
+    messages, schema = structured_messages(request), narrowed_recipe(request, variant.tight, variant.hidden)
     attempts: list[Attempt] = []
-    for _ in range(max_repairs + 1):
-        try:
-            result = backend.chat(messages, max_tokens=JSON_MAX_TOKENS, schema=schema)
-            attempt = from_json(result, request)
-        except SchemaError as error:  # cut off at max_tokens: counts as an attempt without a recipe
-            attempt = judge(None, request, error=str(error))
+    for round_number in range(repairs + 1):
+        if variant.plan and round_number == 0:
+            from prompting.chain import plan_then_write
+
+            outcomes = plan_then_write(backend, [request], variant, JSON_MAX_TOKENS)
+        else:
+            outcomes = candidates_of(backend, messages, schema, variant)
+        attempt, _ = best_of(outcomes, request)
         attempts.append(attempt)
         if on_attempt:
             on_attempt(len(attempts), attempt)

@@ -1,4 +1,5 @@
-"""The prompting step of `tailor tour`: one structured recipe, checked in code, with at most one repair."""
+"""The prompting step of `tailor tour`: one structured recipe (candidates chosen by the checks), checked in
+code, with at most one repair."""
 
 from __future__ import annotations
 
@@ -20,6 +21,10 @@ def run(args) -> str:
     seconds = time.perf_counter() - started
     print(recipe_text(result.recipe, request) if result.recipe else "no usable recipe came back")
     print(checks_text(result.report, len(result.attempts)))
-    verdict = "all checks passed" if result.report.passed else f"{len(result.report.listed())} checks failed"
+    from prompting.checks import CHECKS
+
+    failed = sum(bool(v) for v in result.report.failures.values())
+    verdict = (f"all {len(CHECKS)} checks passed" if result.report.passed
+               else f"{failed} of {len(CHECKS)} checks failed")
     title = result.recipe.title if result.recipe else "no recipe"
     return f"structured recipe {title!r}: {verdict} after {len(result.attempts)} attempt(s), {seconds:.1f} s"

@@ -18,6 +18,10 @@ import json
 from tailor.errors import UsageError
 
 SCHEMA_NOTE = "Reply with one JSON object only, following this JSON schema: "
+# A JSON-schema key (top level) that keeps the schema out of the prompt where the grammar enforces it anyway:
+# a small model copies schema text (class names, bounds) into its values. A server that cannot enforce a
+# schema still gets the note (openai_fallbacks.py writes it itself).
+HIDE_FROM_PROMPT = "x-hide-from-prompt"
 TOOL_RESULT = "Tool result: "  # how a flattened tool result starts
 
 
@@ -32,7 +36,7 @@ def render_messages(request) -> list[dict]:
     note = ""
     if request.tools and request.tool_choice != "none":
         note = describe_tools(request.tools)
-    elif request.schema is not None:
+    elif request.schema is not None and not schema_hidden(request.schema):
         note = schema_note(request.schema)
     return with_system_note(turns, note) if note else turns
 
@@ -54,6 +58,13 @@ def schema_note(schema) -> str:
     from tailor.backends.structured import json_schema_of  # pydantic: only when a schema is asked for
 
     return SCHEMA_NOTE + json.dumps(json_schema_of(schema))
+
+
+def schema_hidden(schema) -> bool:
+    """True when the schema asks to stay out of the prompt (HIDE_FROM_PROMPT)."""
+    from tailor.backends.structured import json_schema_of
+
+    return bool(json_schema_of(schema).get(HIDE_FROM_PROMPT))
 
 
 def tool_call_json(call: dict) -> str:

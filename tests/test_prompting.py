@@ -16,10 +16,12 @@ from prompting.parse import parse_recipe
 from prompting.prompts import few_shot_messages, load_examples, zero_shot_messages
 from prompting.render import recipe_text
 from prompting.schema import Recipe, RecipeRequest
-from prompting.techniques import few_shot, structured, zero_shot
+from prompting.techniques import CANDIDATES, Variant, few_shot, structured, zero_shot
 from tailor.errors import UsageError
 
 OMELETTE = RecipeRequest.create("eggs, spinach, feta, half an onion", "vegetarian", 20, 2)
+# one reply per round, no value grammars: the repair loop's control flow alone, on recipes the checks fail
+ONE = Variant(candidates=1, tight=False)
 
 
 def recipe(**changes) -> dict:
@@ -51,10 +53,34 @@ def test_a_good_recipe_passes_every_check():
      "ingredients", "'mushrooms' is not in the fridge"),
     ({"total_minutes": 45}, "time", "45 minutes is over the 20-minute limit"),
     ({"steps": ["Lay the egg on the bread.", "Grill for 5 minutes."]}, "ingredients", "step 1 uses bread"),
-    ({"ingredients": [{"name": "eggs", "quantity": ");{"}]}, "ingredients", "');{' is not a quantity"),
-    ({"steps": ["Mix everything and serve."]}, "steps", "at least 2 steps"),
+    ({"steps": ["Mix everything and serve.", "Add the spinach to the pan."]}, "steps", "at least 3 different"),
     ({"steps": ["Add feta, feta, feta and feta to the feta.", "Serve it warm."]}, "steps", "repeats 'feta'"),
     ({"steps": ["Fry the bacon, then add the eggs.", "Serve it warm."]}, "diet", "step 1 uses bacon"),
+    # the checks issue #17 added: each catches the violation it names
+    ({"title": "FridgeRecipe"}, "values", "the title holds 'FridgeRecipe'"),
+    ({"title": "{{title}}"}, "values", "the title holds '{{'"),
+    ({"steps": ["maxItems: 5 minItems: 1 title: Filled", "Add the spinach to the pan.", "Fry the eggs in oil."]},
+     "values", "step 1 holds 'maxItems"),
+    ({"steps": ["./FridgeIngredient and the eggs", "Add the spinach to the pan.", "Fry the eggs in oil."]},
+     "values", "step 1 holds './'"),
+    ({"steps": ["Chop the onion and the spinach.", "Add total_minutes of spinach now.", "Fry the eggs in oil."]},
+     "values", "step 2 holds 'total_minutes'"),
+    ({"ingredients": [{"name": "half an onion", "quantity": "1"}, {"name": "onion", "quantity": "1"},
+                      {"name": "eggs", "quantity": "4"}]}, "ingredients", "'onion' is listed twice"),
+    ({"ingredients": [{"name": "eggs", "quantity": "400"}, {"name": "spinach", "quantity": "1 cup"}]},
+     "quantities", "'400' of 'eggs' is implausible"),
+    ({"ingredients": [{"name": "salt", "quantity": "500 tbsp"}, {"name": "eggs", "quantity": "4"}]},
+     "quantities", "'500 tbsp' of 'salt' is implausible"),
+    ({"ingredients": [{"name": "eggs", "quantity": ");{"}]}, "quantities", "');{' is not a quantity"),
+    ({"ingredients": [{"name": "eggs", "quantity": "some"}]}, "quantities", "'some' is not a quantity"),
+    ({"steps": ["Steps: 20", "Add the spinach to the pan.", "Fry the eggs in oil."]}, "steps",
+     "step 1 'Steps: 20' is not a sentence"),
+    ({"steps": ["The eggs and the spinach together.", "Add the spinach to the pan.", "Fry the eggs in oil."]},
+     "steps", "step 1 names no action"),
+    ({"steps": ["Stir well and wait a little.", "Add the spinach to the pan.", "Fry the eggs in oil."]},
+     "steps", "step 1 names no ingredient"),
+    ({"steps": ["Add the spinach to the pan.", "Add the spinach to the pan.", "Fry the eggs in oil."]},
+     "steps", "step 2 repeats step 1"),
 ])
 def test_each_check_catches_its_violation(change, check, needle):
     report = check_recipe(as_recipe(recipe(**change)), OMELETTE)
@@ -81,7 +107,7 @@ def test_a_recipe_must_use_something_from_the_fridge():
 ])
 def test_diet_words_and_their_exemptions(diet, name, allowed):
     request = RecipeRequest.create(f"{name}, rice", diet)
-    data = recipe(ingredients=[{"name": name, "quantity": "1"}], steps=["Cook the rice.", "Serve it warm."])
+    data = recipe(ingredients=[{"name": name, "quantity": "1"}], steps=["Cook the rice."])
     assert (check_recipe(as_recipe(data), request).failures["diet"] == []) is allowed
 
 
@@ -119,7 +145,7 @@ def test_nothing_edible_is_refused_before_asking_the_model(fake):
 def test_repair_sends_the_failed_checks_back_and_accepts_the_fix(fake):
     bad = recipe(steps=["Fry the bacon until crisp.", "Pour in beaten eggs, add feta, cook 5 minutes."])
     fake.queue(parsed=bad).queue(parsed=recipe())
-    result = structured(fake, OMELETTE)
+    result = structured(fake, OMELETTE, variant=ONE)
     assert len(result.attempts) == 2 and result.report.passed
     assert result.recipe.title == "Spinach and Feta Omelette"
     repair = fake.requests[1].messages
@@ -131,12 +157,55 @@ def test_repair_sends_the_failed_checks_back_and_accepts_the_fix(fake):
 
 def test_repair_stops_after_the_bound_and_returns_the_best_attempt(fake):
     worst = recipe(steps=["Fry the ham in the oil.", "Add the chicken and the spinach."])
-    better = recipe(steps=["Soften the onion in the oil.", "Add spinach, eggs and feta; serve with bread."])
+    better = recipe(steps=["Soften the onion in the oil.", "Add spinach, eggs and feta; serve with bread.",
+                           "Cook the eggs for 5 minutes."])
     fake.queue(parsed=worst).queue(parsed=better).queue(parsed=worst)
-    result = structured(fake, OMELETTE, max_repairs=2)
+    result = structured(fake, OMELETTE, max_repairs=2, variant=ONE)
     assert len(fake.requests) == 3 and len(result.attempts) == 3
     assert result.recipe.steps == better["steps"]
     assert result.report.listed() == ["step 2 uses bread, which is not in the fridge"]
+
+
+def test_the_repair_message_names_the_failed_check(fake):
+    fake.queue(parsed=recipe(title="FridgeRecipe")).queue(parsed=recipe())
+    structured(fake, OMELETTE, variant=ONE)
+    repair = fake.requests[1].messages[-1]["content"]
+    assert "the title holds 'FridgeRecipe'" in repair and "schema or template text" in repair
+
+
+def test_the_checks_choose_among_candidates_from_one_batch(fake):
+    worst = recipe(title="FridgeRecipe", steps=["Fry the ham in the oil.", "Add the chicken."])
+    for reply in [worst, recipe(total_minutes=45), recipe(), worst][:CANDIDATES]:
+        fake.queue(parsed=reply)
+    result = structured(fake, OMELETTE)
+    assert len(fake.requests) == CANDIDATES and len(result.attempts) == 1 and result.report.passed
+    assert fake.requests[0].temperature > 0 and len(result.results) == CANDIDATES  # every candidate's cost counts
+
+
+def test_the_schema_is_enforced_but_kept_out_of_the_prompt():
+    from prompting.narrow import narrowed_recipe
+    from prompting.prompts import structured_messages
+    from tailor.backends.base import ChatRequest
+    from tailor.chat_format import render_messages
+
+    hidden = ChatRequest(structured_messages(OMELETTE), 64, schema=narrowed_recipe(OMELETTE))
+    shown = ChatRequest(structured_messages(OMELETTE), 64, schema=narrowed_recipe(OMELETTE, hidden=False))
+    seen = " ".join(turn["content"] for turn in render_messages(hidden))
+    assert "FridgeRecipe" not in seen and "maxItems" not in seen and "properties" not in seen
+    assert "FridgeRecipe" in " ".join(turn["content"] for turn in render_messages(shown))
+
+
+def test_the_value_grammars_refuse_schema_text():
+    from pydantic import ValidationError
+
+    from prompting.narrow import narrowed_recipe
+
+    schema = narrowed_recipe(OMELETTE)
+    schema.model_validate(recipe())
+    for change in ({"title": "FridgeRecipe"}, {"title": "{{title}}"}, {"steps": ["maxItems: 5", "a", "b"]},
+                   {"ingredients": [{"name": "eggs", "quantity": "Steps: 20"}]}):
+        with pytest.raises(ValidationError):
+            schema.model_validate(recipe(**change))
 
 
 def test_the_schema_is_narrowed_to_the_fridge_the_diet_and_the_time_limit():
@@ -172,7 +241,7 @@ def test_a_reply_cut_off_at_max_tokens_is_an_attempt_without_a_recipe(fake):
     from tailor.errors import SchemaError
 
     fake.queue(error=SchemaError("the model did not finish the JSON within max_tokens=448"))
-    result = structured(fake, OMELETTE)
+    result = structured(fake, OMELETTE, variant=ONE)
     assert result.recipe is None and len(fake.requests) == 1
     assert "max_tokens" in result.report.listed()[0]
 
@@ -216,13 +285,15 @@ def test_evaluation_measures_each_technique_against_the_baseline(fake, tmp_path)
     assert len(load_scenarios()) >= 30 and [s[0] for s in scenarios] == ["f01", "f02"]
     rice = recipe(title="Chicken Rice", ingredients=[{"name": "chicken breast", "quantity": "200 g"},
                                                      {"name": "rice", "quantity": "1 cup"}], total_minutes=25,
-                  steps=["Boil the rice for 15 minutes.", "Fry the chicken breast in oil, then serve on the rice."])
+                  steps=["Boil the rice for 15 minutes.", "Fry the chicken breast in oil.",
+                         "Serve the chicken on the rice."])
     fake.queue(text="no recipe here").queue(text="nor here")                       # zero-shot: both unusable
     fake.queue(text=recipe_text(as_recipe(recipe()))).queue(text="still nothing")  # few-shot: one of two
-    bread = recipe(steps=["Toast the bread.", "Pour in beaten eggs, add feta, cook 5 minutes."])
+    bread = recipe(steps=["Toast the bread in the pan.", "Pour in beaten eggs, add feta, cook 5 minutes.",
+                          "Serve the eggs warm."])
     fake.queue(parsed=bread).queue(parsed=rice)                                    # structured: one needs repair
     fake.queue(parsed=recipe())
-    report = evaluate(fake, limit=2)
+    report = evaluate(fake, limit=2, candidates=1)
     zero, few, best = (report["techniques"][t] for t in ("zero-shot", "few-shot", "structured"))
     assert (zero["parse_rate"], few["parse_rate"], few["constraint_adherence"]) == (0.0, 0.5, 0.5)
     assert best["constraint_adherence"] == 1.0 and best["first_attempt_adherence"] == 0.5
@@ -232,6 +303,31 @@ def test_evaluation_measures_each_technique_against_the_baseline(fake, tmp_path)
     path = write_report(report, tmp_path / "eval" / "prompting.json")
     assert json.loads(path.read_text())["techniques"]["structured"]["n"] == 2
     assert [p.name for p in path.parent.iterdir()] == ["prompting.json"]  # no temp file left behind
+
+
+def test_the_ablation_measures_each_switch_in_the_same_run(fake):
+    from prompting.evaluate import ABLATION
+
+    for _ in range(4 + len(ABLATION)):  # zero-shot, few-shot, structured, one per ablation row (plan: two)
+        fake.queue(text=recipe_text(as_recipe(recipe()))) if fake.replies.__len__() < 2 else fake.queue(
+            parsed=recipe())
+    report = evaluate(fake, limit=1, ablation=True, candidates=1)
+    rows = report["techniques"]
+    assert set(rows) == {"zero-shot", "few-shot", "structured", "structured, repair off",
+                         *(f"structured, {name}" for name in ABLATION)}
+    assert rows["few-shot"]["copies_an_example"] == 0.0 and rows["structured, repair off"]["all_checks_passed"] == 1
+    from tailor.chat_format import schema_hidden
+
+    shown = [r for r in fake.requests if r.schema is not None and not schema_hidden(r.schema)]
+    assert len(shown) == 1 and all(r.temperature == 0 for r in fake.requests)
+
+
+def test_a_reply_that_copies_an_example_is_counted():
+    from prompting.prompts import copies_example
+
+    _, example = load_examples()[0]
+    assert copies_example(example) and not copies_example(as_recipe(recipe()))
+    assert copies_example(as_recipe(recipe(steps=recipe()["steps"] + [example.steps[0]])))
 
 
 # -- command line -------------------------------------------------------------------------------------
@@ -256,12 +352,13 @@ def test_cli_bad_input_exits_2_with_one_line(argv, needle, fake, monkeypatch, ca
 
 
 def test_cli_prints_the_checked_recipe_as_json(fake, monkeypatch, capsys):
-    fake.queue(parsed=recipe())
+    for _ in range(CANDIDATES):
+        fake.queue(parsed=recipe())
     argv = ["recipe", "eggs, spinach, feta, half an onion", "--diet", "vegetarian", "--max-minutes", "20", "--json"]
     code, out, err = run_cli(argv, fake, monkeypatch, capsys)
     shown = json.loads(out)
     assert code == 0 and shown["checks"]["passed"] and shown["recipe"]["total_minutes"] == 15
-    assert shown["request"]["diet"] == "vegetarian" and "1 calls" in err
+    assert shown["request"]["diet"] == "vegetarian" and f"{CANDIDATES} calls" in err
 
 
 def test_cli_streams_free_text_then_checks_it(fake, monkeypatch, capsys):
@@ -279,16 +376,18 @@ def test_the_command_line_module_stays_light():
 
 # -- the real model -----------------------------------------------------------------------------------
 @pytest.mark.slow
-def test_real_model_gives_a_valid_recipe_or_names_what_failed(local_backend):
-    request = RecipeRequest.create("eggs, tomatoes, cheese", max_minutes=30)
-    result = structured(local_backend, request, max_repairs=1)
-    assert result.recipe is not None
-    Recipe.model_validate(result.recipe.model_dump())  # within the schema's bounds
-    assert result.report.failures == check_recipe(result.recipe, request).failures
-    names = [item.name for item in result.recipe.ingredients]
-    for failure in result.report.listed():  # every failure points at something in this recipe
-        assert (any(f"'{name}'" in failure for name in names) or "step" in failure
-                or str(result.recipe.total_minutes) in failure or "fridge item" in failure), failure
+def test_real_model_three_diets_give_recipes_that_pass_every_check(local_backend):
+    """Three fridges the evaluation never sees, one per diet, batched together as the evaluation does."""
+    from prompting.evaluate import run_structured
+
+    requests = [RecipeRequest.create("eggs, mushrooms, cheddar, a tomato", "vegetarian", 25, 2),
+                RecipeRequest.create("tofu, carrots, rice, garlic", "vegan", 30, 2),
+                RecipeRequest.create("chicken thighs, potatoes, green beans", "none", 45, 3)]
+    results = run_structured(local_backend, requests, Variant(), group_size=3 * CANDIDATES)
+    for request, result in zip(requests, results, strict=True):
+        assert result.recipe is not None, result.report.listed()
+        assert result.report.failures == check_recipe(result.recipe, request).failures
+        assert result.report.passed, (request.fridge, result.recipe, result.report.listed())
 
 
 def test_the_cli_defaults_match_the_library():
@@ -298,3 +397,38 @@ def test_the_cli_defaults_match_the_library():
 
     assert cli.DEFAULT_MAX_REPAIRS == techniques.MAX_REPAIRS and cli.DEFAULT_GROUP == evaluation.GROUP
     assert cli.TECHNIQUE_NAMES == techniques.TECHNIQUES
+
+
+def test_the_same_code_runs_on_an_openai_compatible_server():
+    """--backend openai: the narrowed schema goes to the server as response_format; the checks judge the reply."""
+    import httpx
+
+    from tailor.backends.openai_compat import OpenAIBackend
+
+    sent = []
+
+    def handler(request):
+        sent.append(json.loads(request.content))
+        body = {"id": "x", "object": "chat.completion", "created": 0, "model": "m",
+                "choices": [{"index": 0, "finish_reason": "stop",
+                             "message": {"role": "assistant", "content": json.dumps(recipe())}}],
+                "usage": {"prompt_tokens": 5, "completion_tokens": 2, "total_tokens": 7}}
+        return httpx.Response(200, json=body)
+
+    backend = OpenAIBackend(model="m", base_url="http://mock.invalid/v1", api_key="k", max_retries=0,
+                            http_client=httpx.Client(transport=httpx.MockTransport(handler)))
+    result = structured(backend, OMELETTE)
+    assert result.report.passed and len(sent) == CANDIDATES
+    schema = sent[0]["response_format"]["json_schema"]["schema"]
+    assert schema["properties"]["title"]["pattern"] and "FridgeRecipe" not in json.dumps(sent[0]["messages"])
+
+
+def test_plan_then_write_joins_two_calls_into_one_checked_recipe(fake):
+    good = recipe()
+    fake.queue(parsed={"title": good["title"], "ingredients": good["ingredients"]})
+    fake.queue(parsed={"steps": good["steps"], "total_minutes": good["total_minutes"]})
+    result = structured(fake, OMELETTE, variant=Variant(candidates=1, plan=True))
+    assert result.report.passed and result.recipe.title == good["title"] and len(fake.requests) == 2
+    write_turn = fake.requests[1].messages
+    assert write_turn[-2]["role"] == "assistant" and "Spinach and Feta Omelette" in write_turn[-1]["content"]
+    assert result.results[0].usage.completion_tokens > len(good["steps"])  # both calls' tokens counted

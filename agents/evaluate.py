@@ -51,7 +51,9 @@ def load_scenarios(path, limit: int | None = None) -> list[dict]:
 
 
 def prepare_db(path: Path, scenario: dict) -> None:
-    """A fresh database holding only the scenario's setup bookings (ids 1, 2, ... in order)."""
+    """A fresh database holding only the scenario's setup bookings (ids 1, 2, ... in order), and no
+    conversation left from an earlier run."""
+    path.with_suffix(".checkpoints.db").unlink(missing_ok=True)
     db.reset(path)
     conn = db.connect(path)
     try:

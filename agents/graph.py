@@ -135,11 +135,11 @@ def build_graph(backend, ctx: Context, checkpointer):
         trace = [{"kind": "model", "prompt_tokens": result.usage.prompt_tokens,
                   "completion_tokens": result.usage.completion_tokens, "latency_s": result.latency_s,
                   "usd": cost.usd}]
-        message = result.to_message()
+        message, fixes = _with_users_values(result.to_message(), state["messages"], ctx.today)
         reply, pending, stopped = review(ctx, state, calls_of(message))
         if reply is not None:  # a rule ends the turn: the unrun call never enters the conversation
             return {"messages": [{"role": "assistant", "content": reply}], "trace": trace + stopped}
-        return {"messages": [message], "trace": trace, "pending": pending}
+        return {"messages": [message], "trace": trace + fixes, "pending": pending}
 
     def route(state: State) -> str:
         calls = calls_of(state["messages"][-1])
@@ -187,6 +187,21 @@ def build_graph(backend, ctx: Context, checkpointer):
     graph.add_edge("approve", "tools")
     graph.add_conditional_edges("tools", after_tools, ["model", END])
     return graph.compile(checkpointer=checkpointer)
+
+
+def _with_users_values(message: dict, history: list[dict], today) -> tuple[dict, list[dict]]:
+    """The model's message with each booking's party size, date and time as the user said them
+    (rules.corrected), and trace records of what changed; the history then shows what was really called."""
+    calls, fixes = [], []
+    for call in message.get("tool_calls") or []:
+        (_, name, arguments), = calls_of({"tool_calls": [call]})
+        fixed, changed = rules.corrected(name, arguments, history, today)
+        if changed:
+            fixes.append({"kind": "rule", "rule": "user's values", "tool": name, "fields": changed,
+                          "model_arguments": arguments})
+            call = {**call, "function": {"name": name, "arguments": json.dumps(fixed)}}
+        calls.append(call)
+    return ({**message, "tool_calls": calls} if calls else message), fixes
 
 
 def _run_one(ctx: Context, pending, call_id, name, arguments, thread_id, decided) -> tuple[str, str]:

@@ -152,3 +152,30 @@ def repeated(previous: tuple[str, str]) -> str:
     """The same call again: answer with what the first one got instead of looping."""
     text, status = previous
     return ask_invalid(text) if status == "invalid" else text
+
+
+# -- values taken from the user's own words -------------------------------------------------------
+def corrected(name: str, arguments, messages: list[dict], today) -> tuple[object, list[str]]:
+    """A booking whose party size, date or time differs from what the user said gets the user's value, when
+    the latest message that states one states exactly one; (arguments, the fields changed). Turning "friday"
+    or "7pm" into the database's form is a job for code: the preview then shows the result before any write."""
+    if name != "book_table" or not isinstance(arguments, dict):
+        return arguments, []
+    fixed, changed = dict(arguments), []
+    for field in ungrounded(name, arguments, messages, today)[1]:
+        latest = _latest(field, messages, today)
+        if len(latest) == 1:
+            fixed[field], = latest
+            changed.append(field)
+    return fixed, changed
+
+
+def _latest(field: str, messages: list[dict], today) -> set:
+    """The values of one kind in the most recent user message that has any."""
+    finders = {"party_size": said_numbers, "date": lambda text: said_dates(text, today), "time": said_times}
+    for message in reversed(messages):
+        if message.get("role") == "user":
+            found = finders[field](str(message.get("content") or "").lower())
+            if found:
+                return found
+    return set()

@@ -29,8 +29,8 @@ def test_a_right_agent_run_succeeds_and_a_wrong_one_fails(fake, tmp_path):
     full = scenario("full-03")  # "a table for six at Spice Route on Friday at 7pm"
     fake.queue(tool_calls=[("book_table", {"restaurant": "Spice Route", "party_size": 6, "date": "friday",
                                            "time": "7pm"})])
-    fake.queue(tool_calls=[("book_table", {"restaurant": "Spice Route", "party_size": 4, "date": "friday",
-                                           "time": "7pm"})]).queue(text="Sorry.")  # a party nobody said
+    fake.queue(tool_calls=[("book_table", {"restaurant": "Casa Lupo", "party_size": 6, "date": "friday",
+                                           "time": "7pm"})])  # a restaurant nobody named: asked, not booked
     right = evaluate.run_scenario("agent (fake)", fake, full, tmp_path)
     wrong = evaluate.run_scenario("agent (fake)", fake, full, tmp_path)
     assert right["success"] and not wrong["success"]

@@ -104,12 +104,21 @@ def test_a_value_other_than_the_one_said_is_sent_back_to_the_model_naming_the_us
                                                 "time must be 20:00")
 
 
-def test_a_wrong_value_is_corrected_by_the_model_after_the_error(fake, db_path):
-    fake.queue(tool_calls=[("book_table", {**CALL[1], "time": "2027-03-05"})]).queue(tool_calls=[CALL])
+def test_a_value_the_user_said_once_replaces_the_models_and_the_preview_shows_it(fake, db_path):
+    fake.queue(tool_calls=[("book_table", {**CALL[1], "time": "2027-03-05T00:00:00Z", "party_size": 2})])
     agent = agent_for(fake, db_path)
     turn = agent.send(SAID, "t1")
-    assert turn.pending["preview"].endswith("for 3 on 2027-03-05 at 20:00, in the name of alice")
-    assert "time must be 20:00" in fake.requests[1].messages[-1]["content"]
+    assert turn.pending["preview"] == "book a table at Casa Lupo for 3 on 2027-03-05 at 20:00, in the name of alice"
+    fixes = [step for step in agent.state("t1")["trace"] if step.get("rule") == "user's values"]
+    assert fixes[0]["fields"] == ["party_size", "time"] and len(fake.requests) == 1
+
+
+def test_two_values_in_the_latest_message_are_not_guessed_between(fake, db_path):
+    fake.queue(tool_calls=[("book_table", {**CALL[1], "time": "18:00"})]).queue(text="Which time?")
+    agent = agent_for(fake, db_path)
+    turn = agent.send("Book a table for 3 at Casa Lupo on 2027-03-05 at 20:00 or 21:00", "t1")
+    assert turn.pending is None and turn.reply == "Which time?"
+    assert "time must be 20:00 or 21:00" in fake.requests[1].messages[-1]["content"]
 
 
 def test_dates_and_times_are_not_mistaken_for_party_sizes():

@@ -145,3 +145,16 @@ def test_tour_step_shows_a_binary_and_a_multiclass_data_set_beside_their_baselin
     printed = capsys.readouterr().out
     assert "breast_cancer (binary" in printed and "wine (multiclass" in printed
     assert summary.count("ROC-AUC") == 2 and "vs 0.333 baseline" in summary  # wine: a third per class
+
+
+def test_a_large_file_shows_progress_while_reading_and_training(tmp_path, monkeypatch, capsys):
+    from custom_ml import csvfile, train
+
+    monkeypatch.setattr(csvfile, "PROGRESS_ROWS", 50)  # stand-ins for 200,000 and 50,000 rows
+    monkeypatch.setattr(train, "PROGRESS_ROWS", 10)
+    data = write_csv(tmp_path / "t.csv", HEADER, rows("regression"))
+    assert main(["classify", "train", "--csv", str(data), "--target", "target", "--model", "linear",
+                 "--out", str(tmp_path / "run")]) == 0
+    err = capsys.readouterr().err
+    assert "read 100 rows ..." in err and "linear: 5-fold cross-validation on 112 rows ..." in err
+    assert "linear: refitted on all training rows" in err

@@ -47,11 +47,15 @@ def llm_cli(server, tmp_path_factory):
     # LLM_LOAD_PLUGINS="": no plugins; the bundled model's package registers one that needs llama-cpp-python
     env = {**os.environ, "LLM_USER_PATH": str(home), "LLM_LOAD_PLUGINS": ""}
 
-    def run(*args: str) -> str:
+    def run(*args: str, chain_may_stop: bool = False) -> str:
         done = subprocess.run([str(LLM), "-m", "tailor", *args], capture_output=True, text=True, env=env,
                               timeout=120)
-        assert done.returncode == 0, f"llm {args} failed: {done.stderr[-800:]}"
-        return done.stdout
+        # llm's own guard against a model that keeps calling tools ends a chain with "Chain limit of N
+        # exceeded": every request was served, and the small model chose to call once more
+        last = (done.stderr.strip().splitlines() or [""])[-1]
+        stopped = chain_may_stop and last.startswith("Error: Chain limit of")
+        assert done.returncode == 0 or stopped, f"llm {args} failed: {done.stderr[-800:]}"
+        return done.stdout + done.stderr
 
     return run
 
@@ -63,16 +67,19 @@ def test_llm_chats_and_streams(llm_cli, stream):
 
 
 def test_llm_gets_json_that_fits_its_schema(llm_cli):
-    reply = json.loads(llm_cli("--schema", "name, age int", "Invent a person.", "-o", "max_tokens", "60"))
+    reply = json.loads(llm_cli("--schema", "name, age int", "Invent a person.", "-o", "max_tokens", "40"))
     assert isinstance(reply["name"], str) and isinstance(reply["age"], int)
 
 
 @pytest.mark.parametrize("stream", [True, False])
 def test_llm_calls_a_tool_streamed_and_not(llm_cli, stream):
+    # the small model answers "What is the weather in Paris?" from memory; told to use the tool, it calls it
     reply = llm_cli(*([] if stream else ["--no-stream"]), "--functions", WEATHER, "--td", "--cl", "2",
-                    "What is the weather in Paris?", "-o", "max_tokens", "100")
-    assert "get_weather" in reply  # --td prints each tool call the model made, and its result
-    assert "sunny in" in reply
+                    "Use the get_weather tool to find the weather in Paris.", "-o", "max_tokens", "64",
+                    chain_may_stop=True)
+    # --td prints each call the model made and the tool's result: llm parsed the call and ran the tool
+    assert "Tool call: get_weather({'city': 'Paris'})" in reply
+    assert "sunny in Paris" in reply
 
 
 @pytest.mark.parametrize("stream", [True, False])
@@ -85,7 +92,7 @@ def test_the_openai_sdk_gets_the_same_tool_call_streamed_and_not(server, stream)
         "name": "get_weather", "description": "Get the current weather for a city.",
         "parameters": {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}}}]
     messages = [{"role": "user", "content": [{"type": "text", "text": "What is the weather in Paris?"}]}]
-    request = dict(model=model, messages=messages, tools=tools, max_tokens=100,
+    request = dict(model=model, messages=messages, tools=tools, max_tokens=64,
                    tool_choice={"type": "function", "function": {"name": "get_weather"}})
     if stream:
         arguments, names = "", []

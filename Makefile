@@ -6,6 +6,7 @@ STAMP  := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
 
 # Nothing may reach a model hub at run time; Chroma stays quiet.
 export HF_HUB_OFFLINE := 1
+export HF_DATASETS_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 export TOKENIZERS_PARALLELISM := false

@@ -104,22 +104,19 @@ def save(model: IdeaClassifier, path: Path) -> None:
             os.unlink(tmp)
 
 
-# skops refuses to load types it does not know; these are the only ones our cache contains.
-TRUSTED_PREFIXES = ("sklearn.", "numpy.")
-
-
 def load(path: Path) -> IdeaClassifier | None:
-    """The cached model, or None when it is absent, unreadable or holds unexpected types."""
-    import skops.io as sio
+    """The cached model, or None when it is absent, unreadable or holds a type outside the reviewed list.
+
+    The list is tailor/safe_skops.py's, shared with custom_ml: a cache file is data written by an earlier
+    run, but anyone who can write TAILOR_HOME could plant one, so it is checked like any model file.
+    """
+    from tailor import safe_skops
 
     if not path.is_file():
         return None
     try:
-        untrusted = sio.get_untrusted_types(file=path)
-        if any(not t.startswith(TRUSTED_PREFIXES) for t in untrusted):
-            return None
-        state = sio.load(path, trusted=untrusted)
-    except Exception:  # a damaged cache is rebuilt, never trusted
+        state = safe_skops.load(path)
+        return IdeaClassifier(state["primary"], state["supporting"], state["gate"], bool(state["with_rules"]),
+                              str(state["model_id"]))
+    except Exception:  # a damaged or untrusted cache is rebuilt (and overwritten), never trusted
         return None
-    return IdeaClassifier(state["primary"], state["supporting"], state["gate"], bool(state["with_rules"]),
-                          str(state["model_id"]))

@@ -15,10 +15,11 @@ ADAPTER_RUN_NAME = "agent-tools"  # runs_dir()/agent-tools/latest holds the tool
 
 
 def adapter_path() -> Path | None:
-    """The trained tool-calling adapter (runs_dir()/agent-tools/latest), or None before `train-tools`."""
-    from tailor.runfiles import latest_run
+    """The tool-calling adapter: the user's runs_dir()/agent-tools/latest, else the shipped one, else None."""
+    from tailor.adapters import find
 
-    return latest_run(ADAPTER_RUN_NAME)
+    found = find(ADAPTER_RUN_NAME)
+    return found.path if found else None
 
 
 def make_backend(name: str | None = None, model: str | None = None, adapter: str | Path | None = "auto"):

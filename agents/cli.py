@@ -28,8 +28,8 @@ def add_commands(subparsers, common) -> None:
     reset.add_argument("--db", default=None, help="the reservations database (default TAILOR_HOME/reservations.db)")
     reset.set_defaults(func=cmd_reset)
     train = actions.add_parser("train-tools", parents=[common], help="train the tool-calling LoRA adapter")
-    train.add_argument("--examples", type=positive_int, default=None, help="generated conversations (default 240)")
-    train.add_argument("--epochs", type=float, default=None, help="passes over the data (default 2)")
+    train.add_argument("--examples", type=positive_int, default=None, help="generated conversations (default 120)")
+    train.add_argument("--epochs", type=float, default=None, help="passes over the data (default 1)")
     train.add_argument("--max-steps", type=positive_int, default=None, help="stop after this many steps (tiny runs)")
     train.add_argument("--data-only", action="store_true", help="write the data set and stop")
     train.set_defaults(func=cmd_train_tools)
@@ -82,10 +82,15 @@ def cmd_reserve(args) -> int:
 
 
 def _once(agent, text: str, thread: str, yes: bool) -> int:
-    turn = agent.send(text, thread)
+    """One message; `--yes` approves at most one write: any later proposal is answered no."""
+    turn, approved = agent.send(text, thread), 0
     while turn.pending and yes:
+        if approved:
+            print(f"not approved (--yes approves one write): {turn.pending['preview']}")
+            turn = agent.resume("no", thread)
+            continue
         print(f"approved: {turn.pending['preview']}")
-        turn = agent.resume("yes", thread)
+        turn, approved = agent.resume("yes", thread), approved + 1
     _show(turn, thread)
     return 0
 

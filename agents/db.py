@@ -73,6 +73,7 @@ def default_path() -> Path:
 def connect(path: str | Path | None = None) -> sqlite3.Connection:
     """Open (creating and seeding on first use) the reservations database."""
     path = Path(path) if path else default_path()
+    refuse_foreign(path, allow_empty=True)
     path.parent.mkdir(parents=True, exist_ok=True)
     conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None)  # explicit transactions
     conn.row_factory = sqlite3.Row
@@ -112,9 +113,42 @@ def seed(conn: sqlite3.Connection, restaurants: list[dict] | None = None) -> Non
         raise
 
 
+SQLITE_HEADER = b"SQLite format 3\x00"
+OUR_TABLES = {"restaurants", "tables", "bookings", "table_slots"}
+
+
+def refuse_foreign(path: Path, allow_empty: bool = False) -> None:
+    """Raise UsageError unless `path` is absent, or a reservations database this module made (an empty
+    file too when `allow_empty`): a text file or someone else's database given as --db is never touched."""
+    if not path.exists() and not path.is_symlink():
+        return
+    if not path.is_file():
+        raise UsageError(f"{path} is not a file; give --db the path of a reservations database")
+    with path.open("rb") as handle:
+        header = handle.read(len(SQLITE_HEADER))
+    if not header and allow_empty:
+        return
+    tables = _tables(path) if header == SQLITE_HEADER else set()
+    if not OUR_TABLES <= tables:
+        raise UsageError(f"{path} is not a tailor reservations database; refusing to touch it. "
+                         "Give --db a new path or an existing reservations database")
+
+
+def _tables(path: Path) -> set[str]:
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)  # read-only: never changes it
+        try:
+            return {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError:
+        return set()
+
+
 def reset(path: str | Path | None = None) -> Path:
-    """Delete the database and seed it again: every booking is gone."""
+    """Delete the database and seed it again: every booking is gone. Refuses a file that is not one."""
     path = Path(path) if path else default_path()
+    refuse_foreign(path)
     for suffix in ("", "-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
     connect(path).close()

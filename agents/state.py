@@ -16,8 +16,10 @@ from typing import Annotated, TypedDict
 
 class State(TypedDict, total=False):
     messages: Annotated[list[dict], operator.add]  # OpenAI-style messages, appended by each node
-    approvals: dict  # tool-call id -> True/False, the human's answers for the pending side effects
     trace: Annotated[list[dict], operator.add]  # one record per model call or tool call, for evaluation
+    turn: dict  # this user message's bookkeeping (agents.rules.new_turn), reset by each new message
+    # the write waiting for a yes: {"call_id", "tool", "arguments" (checked), "preview", "user", "approved"}
+    pending: dict | None
 
 
 @dataclass
@@ -25,3 +27,4 @@ class Context:
     user: str  # the acting user, from the application (--user), never from the conversation
     db_path: Path
     today: dt.date = field(default_factory=dt.date.today)  # fixed in evaluations so dates are reproducible
+    now: dt.time | None = None  # the time of day today: a booking today must be later (None: no such check)

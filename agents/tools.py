@@ -9,8 +9,9 @@ comes from the `Context` the application built; no tool takes a user argument.
 from __future__ import annotations
 
 import hashlib
+from typing import Annotated
 
-from pydantic import BaseModel, Field, ValidationError, ValidationInfo, field_validator
+from pydantic import BaseModel, Field, Strict, ValidationError, ValidationInfo, field_validator
 
 from agents import db
 from agents.dates import parse_date, parse_time
@@ -18,6 +19,7 @@ from agents.state import Context
 
 SIDE_EFFECT_TOOLS = ("book_table", "cancel_booking")  # these wait for the human's yes
 MAX_RESULTS = 3  # each result line costs the small model ~50 tokens of reading
+StrictInt = Annotated[int, Strict()]  # `true` or "4" is not a number of people: pydantic would make them 1 and 4
 
 
 # -- argument models (validation context: {"ctx": Context, "conn": sqlite3.Connection}) -------------
@@ -46,16 +48,16 @@ class _Args(BaseModel):
 class SearchArgs(_Args):
     cuisine: str | None = None
     neighbourhood: str | None = None
-    max_price: int | None = Field(None, ge=1, le=4)
+    max_price: StrictInt | None = Field(None, ge=1, le=4)
     diet: str | None = None
-    party_size: int | None = Field(None, ge=1, le=20)
+    party_size: StrictInt | None = Field(None, ge=1, le=20)
     date: str | None = None
     time: str | None = None
 
 
 class SlotArgs(_Args):
     restaurant: str
-    party_size: int = Field(ge=1, le=20)
+    party_size: StrictInt = Field(ge=1, le=20)
     date: str
     time: str
 
@@ -65,7 +67,7 @@ class ListArgs(_Args):
 
 
 class CancelArgs(_Args):
-    booking_id: int = Field(ge=1)
+    booking_id: StrictInt = Field(ge=1)
 
 
 # -- the tools ------------------------------------------------------------------------------------
@@ -145,6 +147,7 @@ def validate(ctx: Context, conn, name: str, arguments) -> dict:
             f"{'.'.join(map(str, e['loc'])) or 'arguments'}: {e['msg'].removeprefix('Value error, ')}"
             for e in error.errors())) from None
     _check_vocabulary(conn, args)
+    _check_not_past(ctx, args)
     if args.get("time") and args.get("restaurant"):
         row = db.restaurant(conn, args["restaurant"])
         if not _open_at(row, args["time"]):
@@ -159,6 +162,13 @@ def _check_vocabulary(conn, args: dict) -> None:
                          ("diet", vocab["diets"])):
         if args.get(field) and args[field].lower() not in {k.lower() for k in known}:
             raise ValueError(f"unknown {field} {args[field]!r}; known: {', '.join(known)}")
+
+
+def _check_not_past(ctx: Context, args: dict) -> None:
+    """Today at a time already gone is the past too (ctx.now is None on the evaluation's fixed day)."""
+    if ctx.now and args.get("date") == ctx.today.isoformat() and args.get("time"):
+        if args["time"] <= ctx.now.strftime("%H:%M"):
+            raise ValueError(f"{args['time']} today has already passed (it is {ctx.now:%H:%M}); pick a later time")
 
 
 def _open_at(row, time: str) -> bool:
@@ -196,24 +206,40 @@ def _refusal(conn, ctx: Context, name: str, args: dict) -> str:
     found = db.booking(conn, args["booking_id"]) if name == "cancel_booking" else None
     if name == "cancel_booking" and (found is None or found.user != ctx.user or found.status != "active"):
         return f"error: you have no active booking #{args['booking_id']}; list_my_bookings shows yours."
+    if name == "book_table" and not _free(conn, args):
+        return "error: " + check_availability(ctx, conn, **args)
     return f"error: {name} was not approved by the user, so nothing was written."
 
 
-def preview(ctx: Context, name: str, arguments) -> str | None:
-    """Exactly what a side-effect call will write, for the approval prompt; None when it would not run."""
+def _free(conn, args: dict) -> bool:
+    row = db.restaurant(conn, args["restaurant"])
+    return db.free_table(conn, row, args["party_size"], args["date"], args["time"]) is not None
+
+
+def plan_write(ctx: Context, name: str, arguments) -> tuple[dict, str] | None:
+    """(the checked arguments that will be written, the preview saying exactly that) for a side-effect call,
+    or None when it would not run (invalid, someone else's booking, no free table): nothing to approve."""
     if name not in SIDE_EFFECT_TOOLS:
         return None
     conn = db.connect(ctx.db_path)
     try:
         args = validate(ctx, conn, name, arguments)
         if name == "book_table":
-            return (f"book a table at {args['restaurant']} for {args['party_size']} on {args['date']} "
-                    f"at {args['time']}, in the name of {ctx.user}")
+            if not _free(conn, args):
+                return None  # the dry run answers with the nearest free times
+            return args, (f"book a table at {args['restaurant']} for {args['party_size']} on {args['date']} "
+                          f"at {args['time']}, in the name of {ctx.user}")
         found = db.booking(conn, args["booking_id"])
         if found is None or found.user != ctx.user or found.status != "active":
             return None  # the tool refuses it anyway: nothing to approve
-        return f"cancel {found.describe()}"
+        return args, f"cancel {found.describe()}"
     except ValueError:
         return None  # invalid: the tool will answer with the error, no approval needed
     finally:
         conn.close()
+
+
+def preview(ctx: Context, name: str, arguments) -> str | None:
+    """Exactly what a side-effect call will write, for the approval prompt; None when it would not run."""
+    planned = plan_write(ctx, name, arguments)
+    return planned[1] if planned else None

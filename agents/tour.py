@@ -7,8 +7,10 @@ bookings are never touched. The approval is answered yes, as `--once ... --yes` 
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
-REQUEST = "Book a table for 2 at Casa Lupo tomorrow at 19:00."
+REQUEST = "Book a table for 3 at Casa Lupo on {date} at 20:00."  # fully specified: one booking, one approval
+DAYS_AHEAD = 3
 
 
 def run(args) -> str:
@@ -17,16 +19,19 @@ def run(args) -> str:
 
     path = db.reset(home() / "tour-reservations.db")
     backend = make_backend(getattr(args, "backend", None), getattr(args, "model", None))
-    agent = make_agent("tour", backend=backend, db_path=path, today=dt.date.today())
-    print(f"you> {REQUEST}")
+    agent = make_agent("tour", backend=backend, db_path=path)
+    request = REQUEST.format(date=(dt.date.today() + dt.timedelta(days=DAYS_AHEAD)).isoformat())
+    thread = f"tour-{uuid.uuid4().hex[:8]}"  # a new conversation each run, never an old pending approval
+    print(f"you> {request}")
     try:
-        turn, asked = agent.send(REQUEST, "tour"), 0
-        while turn.pending:
+        turn, asked = agent.send(request, thread), 0
+        while turn.pending:  # like --once --yes: the first write is approved, anything after it is not
             asked += 1
-            print(f"approve? {turn.pending['preview']} -> yes")
-            turn = agent.resume("yes", "tour")
+            answer = "yes" if asked == 1 else "no"
+            print(f"approve? {turn.pending['preview']} -> {answer}")
+            turn = agent.resume(answer, thread)
         print(f"agent> {turn.reply or turn.stopped}")
-        calls = [s["tool"] for s in agent.state("tour").get("trace", []) if s.get("kind") == "tool"]
+        calls = [s["tool"] for s in agent.state(thread).get("trace", []) if s.get("kind") == "tool"]
     finally:
         agent.close()
     conn = db.connect(path)

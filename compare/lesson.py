@@ -1,26 +1,36 @@
-"""The lesson's star ratings of the six methods, and a generated paragraph on where the measurements agree.
+"""The lesson's ratings of the six methods (its Table 2), and a generated paragraph on where the measurements agree.
 
-The lesson rates each method from 1 (least) to 5 (most) on five columns; price is in dollar signs.
-Three of the columns have a measured counterpart in the table, and those are compared by rank
-(Spearman's rho over the methods measured in this run): implementation effort against lines of code,
-data/compute against one-off set-up seconds, price against seconds per 1,000 requests. Complexity and
-customizability have no honest single number here, so they are shown, not scored.
+The lesson rates complexity, data/compute and customizability from 1 (least) to 5 (most), price in dollar
+signs, and implementation effort in words (LO, MED, HIGH). Where the lesson's cell reads "4 or 5" the
+rating is carried as the range (4, 5): shown as "4-5 of 5", ranked at its middle, never rounded up.
+The lesson has no row for fine-tuning + RAG, so that method is shown without lesson ratings.
+
+Three columns have a measured counterpart in the table, and those are compared by rank (Spearman's rho
+over the methods measured in this run): implementation effort against lines of code, data/compute
+against one-off set-up seconds, price against seconds per 1,000 requests. Complexity and customizability
+have no honest single number here, so they are shown, not scored.
 """
 
 from __future__ import annotations
 
 COLUMNS = [("complexity", "complexity"), ("data_compute", "data / compute"), ("price", "price"),
            ("customizability", "customizability"), ("effort", "implementation effort")]
+EFFORT_WORDS = {1: "LO", 2: "MED", 3: "HIGH"}
+NOT_RATED = "not rated by the lesson"
 
-# The lesson's comparison table as entered when this project was written (1 = least, 5 = most). No copy of
-# the lesson ships with the project to check them against: compare with your copy and edit here if it differs.
+# Transcribed from the lesson's Table 2 (see LESSON.md beside this project): a rating is (low, high);
+# low == high where the lesson is certain. Price counts dollar signs; effort is 1 LO, 2 MED, 3 HIGH.
 RATINGS = {
-    "prompting": {"complexity": 1, "data_compute": 1, "price": 1, "customizability": 2, "effort": 1},
-    "finetuning": {"complexity": 3, "data_compute": 4, "price": 3, "customizability": 4, "effort": 3},
-    "rag": {"complexity": 2, "data_compute": 2, "price": 2, "customizability": 3, "effort": 3},
-    "finetune_rag": {"complexity": 4, "data_compute": 4, "price": 4, "customizability": 5, "effort": 4},
-    "agents": {"complexity": 4, "data_compute": 2, "price": 3, "customizability": 4, "effort": 4},
-    "custom_ml": {"complexity": 5, "data_compute": 5, "price": 4, "customizability": 5, "effort": 5},
+    "prompting": {"complexity": (1, 1), "data_compute": (1, 1), "price": (1, 1),
+                  "customizability": (1, 1), "effort": (1, 1)},
+    "finetuning": {"complexity": (2, 2), "data_compute": (4, 5), "price": (2, 2),
+                   "customizability": (4, 5), "effort": (2, 2)},
+    "rag": {"complexity": (3, 3), "data_compute": (3, 3), "price": (2, 2),
+            "customizability": (4, 5), "effort": (2, 2)},
+    "agents": {"complexity": (4, 5), "data_compute": (4, 5), "price": (3, 3),
+               "customizability": (4, 5), "effort": (2, 2)},
+    "custom_ml": {"complexity": (4, 5), "data_compute": (4, 5), "price": (5, 5),
+                  "customizability": (4, 5), "effort": (3, 3)},
 }
 
 # lesson column -> (row attribute measured here, what it is called in the paragraph)
@@ -28,11 +38,26 @@ PAIRS = [("effort", "loc", "lines of code"), ("data_compute", "setup_s", "one-of
          ("price", "seconds_per_1000", "seconds per 1,000 requests")]
 
 
-def stars(demo: str, column: str) -> str:
+def rating(demo: str, column: str) -> float | None:
+    """The rating as one number for ranking: the middle of a range ("4 or 5" ranks as 4.5)."""
     value = RATINGS.get(demo, {}).get(column)
-    if value is None:
+    return None if value is None else (value[0] + value[1]) / 2
+
+
+def stars(demo: str, column: str) -> str:
+    """The cell as the lesson writes it: "$$", "MED", "3 of 5", or "4-5 of 5" for an uncertain cell."""
+    if demo not in RATINGS:
         return "-"
-    return "$" * value if column == "price" else "★" * value + "☆" * (5 - value)
+    low, high = RATINGS[demo][column]
+    if column == "price":
+        return "$" * low
+    if column == "effort":
+        return EFFORT_WORDS[low]
+    return f"{low} of 5" if low == high else f"{low}-{high} of 5"
+
+
+def rated(demo: str) -> bool:
+    return demo in RATINGS
 
 
 def ranks(values: list[float]) -> list[float]:
@@ -63,8 +88,8 @@ def spearman(xs: list[float], ys: list[float]) -> float | None:
 
 def compare_column(rows, column: str, attribute: str) -> dict:
     """Rho between the lesson's column and a measured attribute, and the method they disagree on most."""
-    pairs = [(r, RATINGS[r.demo][column], getattr(r, attribute)) for r in rows
-             if r.ok and r.demo in RATINGS and getattr(r, attribute) is not None]
+    pairs = [(r, rating(r.demo, column), getattr(r, attribute)) for r in rows
+             if r.ok and rated(r.demo) and getattr(r, attribute) is not None]
     result = {"column": column, "measured": attribute, "methods": len(pairs), "rho": None, "outlier": None}
     if len(pairs) < 3:
         return result
@@ -75,7 +100,7 @@ def compare_column(rows, column: str, attribute: str) -> dict:
     worst = max(range(len(pairs)), key=lambda i: gaps[i])
     if gaps[worst] >= 2:
         row = pairs[worst][0]
-        result["outlier"] = {"demo": row.demo, "title": row.title, "stars": pairs[worst][1],
+        result["outlier"] = {"demo": row.demo, "title": row.title, "stars": stars(row.demo, column),
                              "value": pairs[worst][2], "lesson_rank": lesson_rank[worst],
                              "measured_rank": measured_rank[worst]}
     return result
@@ -97,13 +122,13 @@ def _sentence(check: dict, label: str) -> str:
                 f"{check['methods']} method(s) measured, at least 3 with different values are needed.")
     rho = check["rho"]
     verdict = "agree" if rho >= 0.5 else "partly agree" if rho > 0 else "disagree"
-    text = (f"On {name}, the lesson's stars and the measured {label} {verdict} "
+    text = (f"On {name}, the lesson's ratings and the measured {label} {verdict} "
             f"(rank correlation {rho:+.2f} over {check['methods']} methods)")
     outlier = check["outlier"]
     if outlier:
         direction = "higher" if outlier["measured_rank"] > outlier["lesson_rank"] else "lower"
         text += (f"; the largest gap is {outlier['title']}, which ranks {direction} here "
-                 f"({_value(outlier['value'])} {label}) than its {outlier['stars']} of 5 suggest")
+                 f"({_value(outlier['value'])} {label}) than the lesson's {outlier['stars']} suggests")
     return text + "."
 
 
@@ -111,11 +136,16 @@ def _quality_sentence(rows) -> str:
     scored = [r for r in rows if r.ok and r.value is not None and r.baseline is not None]
     if not scored:
         return "No method's quality was measured beside its baseline in this run."
+    # a method at its baseline (0.00 vs 0.00 included) did not beat it: say so by name
     better = [r for r in scored if r.value > r.baseline]
-    words = ", ".join(f"{r.title} {r.value:.2f} vs {r.baseline:.2f}" for r in scored)
-    return (f"Of the {len(scored)} method(s) measured beside their baseline, {len(better)} beat it "
-            f"({words}); "
-            "each uses its own metric, so compare a method with its own baseline, not with the others.")
+    not_better = [r for r in scored if r.value <= r.baseline]
+    words = ", ".join(f"{r.title} {r.value:.2f} vs {r.baseline:.2f}" for r in better)
+    text = f"Of the {len(scored)} method(s) measured beside their baseline, {len(better)} beat it"
+    text += f" ({words})" if better else ""
+    if not_better:
+        text += "; " + ", ".join(f"{r.title} ({r.value:.2f} vs {r.baseline:.2f})" for r in not_better)
+        text += " did not"
+    return text + "; each uses its own metric, so compare a method with its own baseline, not with the others."
 
 
 def _value(value: float) -> str:

@@ -6,7 +6,10 @@ from compare import table
 
 INTRO = ("Every number below was measured by the demo's own evaluation (run or reused by `tailor compare`) "
          "beside its baseline; the lesson's ratings are shown beside the measurements, not derived "
-         "from them (entered by hand in compare/lesson.py; check them against your copy of the lesson).")
+         "from them (transcribed in compare/lesson.py from the lesson's Table 2; \"4-5\" marks a cell the "
+         "lesson's copy leaves between 4 and 5).")
+LESSON_NOTE = ("Complexity, data / compute and customizability: 1 (least) to 5 (most); price in dollar signs; "
+               "implementation effort in the lesson's words. The lesson has no row for fine-tuning + RAG.")
 NO_FOUR_WAY = "Not measured: the fine-tuning + RAG evaluation (finetune_rag.json) has no answers."
 
 
@@ -22,7 +25,9 @@ def render(results: dict) -> str:
     lines = [f"# The six methods side by side ({'quick' if results['quick'] else 'full'} run)", "", INTRO, "",
              *measured_with(results), "", "## The trade-off table", "",
              *md_table(table.headers(price["model"]), [table.cells(r) for r in results["rows"]]), "",
-             price_note(price),
+             price_note(price), "", "## The lesson's ratings", "",
+             *md_table(table.lesson_headers(), [table.lesson_cells(r) for r in results["rows"]]), "",
+             LESSON_NOTE,
              "", "## Where the measurements and the lesson agree", "", results["agreement"], ""]
     notes = [f"- {r['title']}: {note}" for r in results["rows"] for note in r.get("notes", [])]
     if notes:

@@ -13,6 +13,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from tailor import adapters
 from tailor.config import data_dir, runs_dir
 
 PY = sys.executable
@@ -28,7 +29,7 @@ class Source:
     quick: tuple[str, ...]  # the evaluation's arguments in --quick mode
     full: tuple[str, ...] = ()  # ... and in a full run
     prepare: tuple[tuple[str, ...], ...] = ()  # commands run first (e.g. ingest), same process rules
-    runs: tuple[str, ...] = ()  # trained runs under runs_dir() that the evaluation loads (their run cards)
+    runs: tuple[str, ...] = ()  # adapter kinds the evaluation loads (tailor/adapters.py; their run cards)
     guess_quick_s: int = 60  # rough duration before any measured run (the estimate shown up front)
     guess_full_s: int = 600
     command: tuple[str, ...] = ()  # a whole command line used instead of `python -m` (custom demos, tests)
@@ -55,7 +56,9 @@ class Source:
         for item in self.data:
             path = data_dir() / item
             files += sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
-        files += [runs_dir() / run / "latest" / "run_card.json" for run in self.runs]
+        for run in self.runs:  # the adapter the evaluation will load: the user's run, else the shipped one
+            found = adapters.find(run)
+            files.append((found.path if found else runs_dir() / run / "latest") / "run_card.json")
         return files
 
 
@@ -74,7 +77,7 @@ SOURCES = [
     Source("agents", "agent (tools)", "restaurant reservation agent", ("agents",), ("agents",),
            quick=("--limit", "6", "--compare-limit", "2"), runs=("agent-tools",),
            guess_quick_s=150, guess_full_s=1200),
-    Source("custom_ml", "custom ML", "diagnosis classifier", ("custom_ml",), ("custom_ml",),
+    Source("custom_ml", "custom ML", "tabular classifier", ("custom_ml",), ("custom_ml",),
            quick=("--llm", "--limit", "12"), full=("--llm",), guess_quick_s=60, guess_full_s=400),
 ]
 ADVISE = Source("advise", "which method? (advise)", "method advisor", ("advise",), ("advise",),

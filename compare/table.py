@@ -1,6 +1,7 @@
 """The trade-off table as plain strings, shared by the Markdown and the HTML report.
 
-One row per method: the measured columns, then the lesson's ratings for the same method. A number that
+One row per method with the measured columns; the lesson's ratings are a table of their own (one row per
+method, fine-tuning + RAG included as "not rated by the lesson"), so both fit a page's width. A number that
 was not measured shows as "n/m"; a failed row shows its reason in the status column and dashes elsewhere.
 """
 
@@ -18,21 +19,27 @@ NOT_MEASURED = "n/m"
 def headers(price_model: str) -> list[str]:
     names = list(MEASURED_HEADERS)
     names[names.index("USD per 1k (projected)")] = f"USD per 1k ({price_model})"
-    return names + [f"lesson: {name}" for name in LESSON_HEADERS]
+    return names
+
+
+def lesson_headers() -> list[str]:
+    return ["method", *LESSON_HEADERS]
+
+
+def lesson_cells(row: dict) -> list[str]:
+    if not lesson.rated(row["demo"]):
+        return [row["title"], lesson.NOT_RATED] + [""] * (len(LESSON_HEADERS) - 1)
+    return [row["title"], *(lesson.stars(row["demo"], key) for key, _ in lesson.COLUMNS)]
 
 
 def cells(row: dict) -> list[str]:
     ok = row["status"] in ("measured", "reused")
     status = row["status"] + (f": {row['reason']}" if row["reason"] and not ok else "")
     if not ok:  # the code and data columns do not depend on the evaluation, so they stay
-        return [row["title"], status, "-", _n(row["loc"], "{:,.0f}"), _data(row)] + ["-"] * 6 + _lesson(row)
+        return [row["title"], status, "-", _n(row["loc"], "{:,.0f}"), _data(row)] + ["-"] * 6
     return [row["title"], status, _quality(row), _n(row["loc"], "{:,.0f}"), _data(row), _setup(row),
             _latency(row), _n(row["tokens"], "{:,.0f}"), _n(row["seconds_per_1000"], "{:,.0f}"),
-            _n(row["usd_per_1000"], "${:,.3f}"), _n(row["items"], "{:d}")] + _lesson(row)
-
-
-def _lesson(row: dict) -> list[str]:
-    return [lesson.stars(row["demo"], key) for key, _ in lesson.COLUMNS]
+            _n(row["usd_per_1000"], "${:,.3f}"), _n(row["items"], "{:d}")]
 
 
 def _quality(row: dict) -> str:

@@ -1,91 +1,92 @@
-"""The data a classifier learns from: the bundled diagnosis data set, or any CSV with a target column.
+"""The data a model learns from: a bundled scikit-learn data set, or any CSV with a target column.
 
-Everything becomes one `Table`: a 2-D object array of features (numbers as floats with NaN for a missing
-value, categories as strings with NaN for a missing value), the column names and kinds, and the labels.
-Plain `csv` keeps pandas out of the dependencies; bad input is a one-line `UsageError`.
+Everything becomes one `Table`: a 2-D object array of features, their names and kinds, the target and the
+task it implies. Columns come as they are in a spreadsheet export:
+
+    numeric      floats, NaN for a missing value (the pipeline imputes the median)
+    categorical  strings, NaN for a missing value (one-hot, missing is its own category)
+    text         free text, "" when missing (a TF-IDF vectorizer inside the pipeline)
+    date         ISO dates (2026-11-28, optionally with a time) -> year, month, day, weekday numbers
+
+Columns with no values, one constant value, or an identifier (a different text in every row, or distinct
+whole numbers counting up) are left out with a note. Plain `csv` keeps pandas out of the dependencies;
+bad input is a one-line `UsageError`.
 """
 
 from __future__ import annotations
 
-import csv
 import math
+import re
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 import numpy as np
 
+from custom_ml.csvfile import file_hash, is_missing, read_rows, to_number
+from custom_ml.task import detect_task
 from tailor.errors import UsageError
 
-# Spellings of "no value" in exported spreadsheets; compared case-insensitively after stripping spaces.
-MISSING = {"", "na", "n/a", "nan", "null", "none", "?", "-"}
 # A column whose non-missing values are at least this share numbers is numeric; the rest is garbage.
 NUMERIC_SHARE = 0.9
-MIN_ROWS_PER_CLASS = 8  # 5-fold CV on the 75% training split needs at least 5 of each class
+TEXT_WORDS = 3  # a string column whose values have at least this many words (median) is free text
+DATE_PARTS = ("year", "month", "day", "weekday")
+ID_NAME = re.compile(r"(^|[_\s-])(id|key|uuid|index)$|^(id|row|index|key)$|[a-z]Id$|ID$", re.IGNORECASE)
 
 
 @dataclass
 class Table:
-    X: np.ndarray  # (rows, columns), dtype object: floats for numeric columns, str for categorical ones
-    columns: list[str]
-    kinds: list[str]  # "numeric" or "categorical", one per column
-    y: np.ndarray  # (rows,) labels as strings
+    X: np.ndarray  # (rows, features), dtype object: floats, strings (categories, text)
+    columns: list[str]  # the source columns used, before dates become parts (what predict needs)
+    kinds: list[str]  # one per column: numeric, categorical, text or date
+    y: np.ndarray  # (rows,) class labels as strings, or floats for regression
     source: str  # where the rows came from, for the model card
     target: str = "target"
     dropped: dict[str, str] = field(default_factory=dict)  # column left out -> why
+    task: str = "binary"  # binary, multiclass or regression
+    data_hash: str = ""  # sha256 of the source file (or of the bundled arrays), for the model card
+    question: str = ""  # what the rows are and what to predict, in words (for the LLM beside the model)
+
+    def ask(self) -> str:
+        if self.question:
+            return self.question
+        what = "the value of" if self.task == "regression" else "the class in"
+        return f"Each row is one record from {Path(self.source).name}. Predict {what} the column {self.target!r}."
+
+    @property
+    def features(self) -> list[str]:
+        """Names of X's columns: a date column becomes four (name_year ... name_weekday)."""
+        return expand_names(self.columns, self.kinds)
+
+    @property
+    def feature_kinds(self) -> list[str]:
+        return feature_kinds(self.kinds)
 
 
-def breast_cancer() -> Table:
-    """Breast Cancer Wisconsin (Diagnostic): 569 tumours, 30 measurements, ships inside scikit-learn."""
-    from sklearn.datasets import load_breast_cancer
-
-    bunch = load_breast_cancer()
-    # scikit-learn codes malignant as 0 and benign as 1; names are clearer than codes in every report
-    y = np.asarray(bunch.target_names)[bunch.target].astype(str)
-    columns = [str(name) for name in bunch.feature_names]
-    return Table(X=bunch.data.astype(object), columns=columns, kinds=["numeric"] * len(columns), y=y,
-                 source="Breast Cancer Wisconsin (Diagnostic), UCI, as bundled in scikit-learn",
-                 target="diagnosis")
+def expand_names(columns: list[str], kinds: list[str]) -> list[str]:
+    names = []
+    for name, kind in zip(columns, kinds, strict=True):
+        names += [f"{name}_{part}" for part in DATE_PARTS] if kind == "date" else [name]
+    return names
 
 
-def is_missing(value: str) -> bool:
-    return value.strip().lower() in MISSING
+def feature_kinds(kinds: list[str]) -> list[str]:
+    """The kinds the pipeline sees: a date is four numbers."""
+    out = []
+    for kind in kinds:
+        out += ["numeric"] * len(DATE_PARTS) if kind == "date" else [kind]
+    return out
 
 
-def to_number(value: str) -> float | None:
-    """A float, NaN for a missing value, or None when the text is not a number."""
-    if is_missing(value):
-        return math.nan
+def to_date(value: str) -> datetime | None:
     try:
-        number = float(value.strip())
+        return datetime.fromisoformat(value.strip())
     except ValueError:
         return None
-    return number if math.isfinite(number) else None
-
-
-def read_rows(path: str | Path) -> tuple[list[str], list[list[str]]]:
-    """The header and the data rows of a CSV file, every row as wide as the header."""
-    file = Path(path)
-    if not file.is_file():
-        raise UsageError(f"CSV file {file} does not exist; give the path of a CSV file with a header row")
-    try:
-        with file.open(newline="", encoding="utf-8-sig") as handle:
-            rows = list(csv.reader(handle))
-    except (UnicodeDecodeError, csv.Error) as error:
-        raise UsageError(f"{file} is not a readable UTF-8 CSV file: {error}") from error
-    rows = [row for row in rows if any(cell.strip() for cell in row)]
-    if len(rows) < 2:
-        raise UsageError(f"{file} has no data rows; it needs a header row and at least one row of values")
-    header = [name.strip() for name in rows[0]]
-    if len(set(header)) != len(header) or "" in header:
-        raise UsageError(f"{file}: every column needs a distinct, non-empty name in the header row")
-    for number, row in enumerate(rows[1:], start=2):
-        if len(row) != len(header):
-            raise UsageError(f"{file} line {number} has {len(row)} values but the header has {len(header)}")
-    return header, rows[1:]
 
 
 def infer_kind(name: str, values: list[str]) -> str:
-    """numeric, categorical, or empty; a mostly numeric column with stray text is an error, not a category."""
+    """numeric, date, text, categorical or empty; a mostly numeric column with stray text is an error."""
     present = [v for v in values if not is_missing(v)]
     if not present:
         return "empty"
@@ -96,80 +97,111 @@ def infer_kind(name: str, values: list[str]) -> str:
         row, value = bad[0]
         raise UsageError(f"column {name!r} holds numbers but row {row + 1} has {value!r}; "
                          "fix or blank that value")
+    sample = present[:: max(1, len(present) // 2000)]  # a few thousand values decide; 1M rows stay fast
+    if all(re.match(r"\d{4}-\d\d-\d\d", v.strip()) and to_date(v) for v in sample):
+        return "date"
+    if np.median([len(v.split()) for v in sample]) >= TEXT_WORDS:
+        return "text"
     return "categorical"
 
 
-def column_values(kind: str, name: str, values: list[str]) -> list:
-    """Parsed values of one column: floats for numeric (NaN if missing), strings or NaN for categorical."""
+def column_values(kind: str, name: str, values: list[str]) -> list[list]:
+    """Parsed values of one column, as one list per feature (a date gives four)."""
     if kind == "categorical":
-        return [math.nan if is_missing(v) else v.strip() for v in values]
+        return [[math.nan if is_missing(v) else v.strip() for v in values]]
+    if kind == "text":
+        return [["" if is_missing(v) else v.strip() for v in values]]
+    if kind == "date":
+        return date_parts(name, values)
     parsed = [to_number(v) for v in values]
     for row, number in enumerate(parsed):
         if number is None:
             raise UsageError(f"column {name!r} must hold numbers but row {row + 1} has {values[row]!r}; "
                              "fix or blank that value")
-    return parsed
+    return [parsed]
 
 
-def read_table(path: str | Path, target: str) -> Table:
-    """A labelled CSV as a Table: kinds inferred, unusable columns dropped, the target checked."""
+def date_parts(name: str, values: list[str]) -> list[list[float]]:
+    """year, month, day and weekday (Monday 0) of each value; NaN for a missing one."""
+    parts = [[], [], [], []]
+    for row, value in enumerate(values):
+        when = None if is_missing(value) else to_date(value)
+        if when is None and not is_missing(value):
+            raise UsageError(f"column {name!r} holds dates but row {row + 1} has {value!r}; "
+                             "write it as YYYY-MM-DD or blank it")
+        numbers = (math.nan,) * 4 if when is None else (when.year, when.month, when.day, when.weekday())
+        for part, number in zip(parts, numbers, strict=True):
+            part.append(float(number))
+    return parts
+
+
+def unusable_reason(name: str, kind: str, values: list[str]) -> str:
+    """Why a column cannot help a model: empty, one constant value, or an identifier."""
+    if kind == "empty":
+        return "no values"
+    present = [v.strip() for v in values if not is_missing(v)]
+    distinct = set(present)
+    if len(distinct) == 1:
+        return "one constant value"
+    if kind == "categorical" and len(distinct) == len(values) and len(values) > 20:
+        return "a different text in every row, like an identifier"
+    if kind == "numeric" and len(distinct) == len(values) > 20 and looks_like_id(name, present):
+        return "distinct whole numbers, like a row identifier"
+    return ""
+
+
+def looks_like_id(name: str, present: list[str]) -> bool:
+    """Whole numbers, all distinct, and either named like an id or counting up in file order."""
+    numbers = [to_number(v) for v in present]
+    if any(n != int(n) for n in numbers):
+        return False
+    return bool(ID_NAME.search(name)) or all(a < b for a, b in zip(numbers, numbers[1:], strict=False))
+
+
+def build_features(columns: list[str], kinds: list[str], values: list[list[str]]) -> np.ndarray:
+    """The object feature array from each column's raw strings (one list per column, rows in order)."""
+    parsed = [part for name, kind, raw in zip(columns, kinds, values, strict=True)
+              for part in column_values(kind, name, raw)]
+    X = np.empty((len(values[0]) if values else 0, len(parsed)), dtype=object)
+    for j, part in enumerate(parsed):
+        X[:, j] = part
+    return X
+
+
+def read_table(path: str | Path, target: str, task: str | None = None) -> Table:
+    """A labelled CSV as a Table: task from the target, kinds inferred, unusable columns left out."""
     header, rows = read_rows(path)
     if target not in header:
         raise UsageError(f"target column {target!r} is not in {path}; its columns are: {', '.join(header)}")
     at = header.index(target)
     labelled = [row for row in rows if not is_missing(row[at])]
-    y = np.array([row[at].strip() for row in labelled], dtype=str)
-    check_target(y, target)
-    names, kinds, columns, dropped = [], [], [], {}
+    if not labelled:
+        raise UsageError(f"target column {target!r} of {path} has no values; fill it in for the rows to learn")
+    task, y = detect_task([row[at] for row in labelled], target, task)
+    names, kinds, raw, dropped = [], [], [], {}
     for j, name in enumerate(header):
         if j == at:
             continue
         values = [row[j] for row in labelled]
         kind = infer_kind(name, values)
-        reason = unusable_reason(kind, values)
+        reason = unusable_reason(name, kind, values)
         if reason:
             dropped[name] = reason
             continue
         names.append(name)
         kinds.append(kind)
-        columns.append(column_values(kind, name, values))
+        raw.append(values)
+    del rows, labelled  # the strings are parsed column by column below; free the row lists first
     if not names:
         raise UsageError(f"{path} has no usable feature column besides {target!r} "
                          f"(left out: {_listing(dropped) or 'none'}); add columns with values")
-    X = np.empty((len(labelled), len(names)), dtype=object)
-    for j, values in enumerate(columns):
-        X[:, j] = values
-    return Table(X=X, columns=names, kinds=kinds, y=y, source=str(path), target=target, dropped=dropped)
+    X = build_features(names, kinds, raw)
+    return Table(X=X, columns=names, kinds=kinds, y=y, source=str(path), target=target, dropped=dropped,
+                 task=task, data_hash=file_hash(path))
 
 
 def _listing(dropped: dict[str, str]) -> str:
     return ", ".join(f"{name} ({why})" for name, why in dropped.items())
-
-
-def unusable_reason(kind: str, values: list[str]) -> str:
-    """Why a column cannot help a model: empty, one constant value, or an identifier (all values distinct)."""
-    if kind == "empty":
-        return "no values"
-    distinct = {v.strip() for v in values if not is_missing(v)}
-    if len(distinct) == 1:
-        return "one constant value"
-    if kind == "categorical" and len(distinct) == len(values) and len(values) > 20:
-        return "a different text in every row, like an identifier"
-    return ""
-
-
-def check_target(y: np.ndarray, target: str) -> None:
-    """Two classes, each with enough rows to cross-validate."""
-    labels, counts = np.unique(y, return_counts=True)
-    if len(labels) < 2:
-        only = labels[0] if len(labels) else "nothing"
-        raise UsageError(f"target column {target!r} has one class ({only}); a classifier needs two")
-    if len(labels) > 2:
-        raise UsageError(f"target column {target!r} has {len(labels)} classes; this classifier handles two "
-                         "(merge classes or make one column per question)")
-    if counts.min() < MIN_ROWS_PER_CLASS:
-        raise UsageError(f"class {labels[counts.argmin()]!r} of {target!r} has {counts.min()} rows; "
-                         f"cross-validation needs at least {MIN_ROWS_PER_CLASS} of each class")
 
 
 def features_for(path: str | Path, columns: list[str], kinds: list[str], known: list[str]) -> np.ndarray:
@@ -185,7 +217,11 @@ def features_for(path: str | Path, columns: list[str], kinds: list[str], known: 
     if extra:
         raise UsageError(f"{path} has column(s) the model was not trained on: {', '.join(extra)}; "
                          "remove them or retrain with them")
-    X = np.empty((len(rows), len(columns)), dtype=object)
-    for j, (name, kind) in enumerate(zip(columns, kinds, strict=True)):
-        X[:, j] = column_values(kind, name, [row[header.index(name)] for row in rows])
-    return X
+    return build_features(columns, kinds, [[row[header.index(name)] for row in rows] for name in columns])
+
+
+def breast_cancer() -> Table:
+    """The bundled binary demo data (see bundled.py, which holds all three)."""
+    from custom_ml.bundled import breast_cancer as load
+
+    return load()

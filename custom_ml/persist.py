@@ -1,35 +1,32 @@
 """Saving and loading a trained model with skops: a model file is data, never code that runs on load.
 
 A pickle file can run any code the moment it is opened. skops stores the object tree as JSON plus
-arrays and rebuilds only types it is told to trust: scikit-learn's own estimators, and the list below,
-reviewed by hand. A file naming any other type is refused before anything in it is built or imported.
+arrays and rebuilds only types it is told to trust: scikit-learn's own estimators, and the list in
+tailor/safe_skops.py, reviewed by hand. A file naming any other type is refused before anything in it
+is built or imported.
 
     model.skops   the fitted Pipeline
-    meta.json     columns and their kinds, labels, decision threshold, library versions
+    meta.json     task, columns and their kinds, labels, decision threshold (binary), library versions
 """
 
 from __future__ import annotations
 
 import json
 import warnings
-import zipfile
 from pathlib import Path
 
+from custom_ml.task import TASKS
+from tailor import safe_skops
 from tailor.errors import UsageError
+from tailor.safe_skops import UntrustedFileError
 
 MODEL_FILE = "model.skops"
 META_FILE = "meta.json"
 
-# Types outside skops' default trust that our Pipelines contain (checked with skops.io.get_untrusted_types
-# on every candidate): numpy's dtype object, and the fitted trees of HistGradientBoostingClassifier.
-TRUSTED_TYPES = [
-    "numpy.dtype",
-    "sklearn.ensemble._hist_gradient_boosting.predictor.TreePredictor",
-]
-
-
-class UntrustedModelError(UsageError):
-    """The model file names a type outside the reviewed list; nothing in it was loaded."""
+# The reviewed list of types a model file may hold beyond skops' defaults lives in tailor/safe_skops.py,
+# shared with advise's cache; UntrustedModelError is its refusal, under the name this package exports.
+UntrustedModelError = UntrustedFileError
+TRUSTED_TYPES = safe_skops.TRUSTED_TYPES
 
 
 def library_versions() -> dict:
@@ -59,21 +56,12 @@ def read_meta(folder: Path) -> dict:
         needed = {"columns", "kinds", "positive", "negative", "threshold"}
         if not isinstance(meta, dict) or not needed <= meta.keys():
             raise ValueError(f"it needs the keys {sorted(needed)}")
+        meta.setdefault("task", "binary")  # folders saved before the other tasks existed
+        if meta["task"] not in TASKS:
+            raise ValueError(f"unknown task {meta['task']!r}")
     except (ValueError, UnicodeDecodeError) as error:
         raise UsageError(f"{file} is not a valid model description: {error}") from error
     return meta
-
-
-def untrusted_types(file: Path) -> list[str]:
-    """Types in the file outside skops' defaults and our list; reads the JSON schema only, builds nothing."""
-    import skops.io
-
-    try:
-        found = skops.io.get_untrusted_types(file=file)
-    except (zipfile.BadZipFile, KeyError, ValueError, TypeError, AttributeError) as error:
-        raise UsageError(f"{file} is not a readable skops model file ({type(error).__name__}); "
-                         "retrain the model") from error
-    return [name for name in found if name not in TRUSTED_TYPES]
 
 
 def version_warning(meta: dict) -> str | None:
@@ -89,21 +77,10 @@ def version_warning(meta: dict) -> str | None:
 
 def load_model(folder: str | Path):
     """(pipeline, meta, warning or None). Refuses a file with any type outside the reviewed list."""
-    import skops.io
-
     folder = Path(folder)
     meta = read_meta(folder)
-    file = folder / MODEL_FILE
-    refused = untrusted_types(file)
-    if refused:
-        raise UntrustedModelError(f"{file} contains type(s) outside the reviewed trusted list: "
-                                  f"{', '.join(refused)}; refusing to load it (nothing was run)")
     with warnings.catch_warnings():
         # scikit-learn's own version warning is replaced by version_warning's one line
         warnings.simplefilter("ignore")
-        try:
-            pipeline = skops.io.load(file, trusted=TRUSTED_TYPES)
-        except Exception as error:  # a damaged file can fail in many ways inside skops; none is ours to fix
-            raise UsageError(f"{file} could not be loaded ({type(error).__name__}: {error}); "
-                             "retrain the model") from error
+        pipeline = safe_skops.load(folder / MODEL_FILE)
     return pipeline, meta, version_warning(meta)

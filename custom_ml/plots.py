@@ -1,8 +1,9 @@
-"""The three pictures of a trained classifier, on the held-out test rows, saved as PNG.
+"""The pictures of a trained model, on the held-out test rows, saved as PNG.
 
-    roc.png          ROC curve of every candidate; the chosen model's operating point is marked
-    confusion.png    the chosen model's confusion matrix at its threshold
-    calibration.png  predicted probability against the observed rate (a diagonal is perfectly calibrated)
+    roc.png                  binary: ROC curve of every candidate; the chosen model's operating point marked
+    confusion.png            classification: the chosen model's confusion matrix (binary: at its threshold)
+    calibration.png          binary: predicted probability against the observed rate
+    predicted_vs_actual.png  regression: each test row's prediction against its true value, beside the mean
 """
 
 from __future__ import annotations
@@ -41,11 +42,17 @@ def confusion(result, path: Path) -> None:
 
     plt = _pyplot()
     figure, axes = plt.subplots(figsize=(4.5, 4))
-    predicted = (result.best.p_test >= result.best.threshold).astype(int)
-    labels = [result.negative, result.positive]  # 0, 1
-    ConfusionMatrixDisplay.from_predictions(result.y_test, predicted, display_labels=labels, ax=axes,
-                                            colorbar=False)
-    axes.set_title(f"{result.chosen}, threshold {result.best.threshold:.2f}")
+    if result.task == "binary":
+        predicted = (result.best.p_test >= result.best.threshold).astype(int)
+        ConfusionMatrixDisplay.from_predictions(result.y_test, predicted, labels=[0, 1],
+                                                display_labels=[result.negative, result.positive], ax=axes,
+                                                colorbar=False)
+        axes.set_title(f"{result.chosen}, threshold {result.best.threshold:.2f}")
+    else:
+        predicted = [result.classes[k] for k in result.best.p_test.argmax(axis=1)]
+        ConfusionMatrixDisplay.from_predictions(result.y_test, predicted, labels=result.classes, ax=axes,
+                                                colorbar=False, xticks_rotation=45)
+        axes.set_title(f"{result.chosen}, held-out test rows")
     _save(figure, path)
 
 
@@ -74,8 +81,31 @@ def _save(figure, path: Path) -> None:
     plt.close(figure)
 
 
+def predicted_vs_actual(result, path: Path) -> None:
+    plt = _pyplot()
+    figure, axes = plt.subplots(figsize=(5, 5))
+    truth = result.y_test
+    predicted = result.best.p_test
+    low, high = float(min(truth.min(), predicted.min())), float(max(truth.max(), predicted.max()))
+    axes.plot([low, high], [low, high], "k:", label="perfect prediction")
+    base = result.candidates["baseline"]
+    axes.axhline(float(base.p_test[0]), color="grey", lw=1,
+                 label=f"baseline: the mean (RMSE {base.test['rmse']:.3g})")
+    axes.scatter(truth, predicted, s=12, alpha=0.7,
+                 label=f"{result.chosen} (RMSE {result.best.test['rmse']:.3g}, R^2 {result.best.test['r2']:.3f})")
+    axes.set(xlabel=f"actual {result.table.target}", ylabel=f"predicted {result.table.target}",
+             title="Predicted vs actual, held-out test rows")
+    axes.legend(loc="upper left", fontsize=8)
+    _save(figure, path)
+
+
+PLOTS = {"binary": {"roc.png": roc, "confusion.png": confusion, "calibration.png": calibration},
+         "multiclass": {"confusion.png": confusion},
+         "regression": {"predicted_vs_actual.png": predicted_vs_actual}}
+
+
 def save_all(result, folder: Path) -> list[str]:
-    """Write the three PNG files into a folder; returns their names."""
-    for name, draw in (("roc.png", roc), ("confusion.png", confusion), ("calibration.png", calibration)):
+    """Write the task's PNG files into a folder; returns their names."""
+    for name, draw in PLOTS[result.task].items():
         draw(result, folder / name)
-    return ["roc.png", "confusion.png", "calibration.png"]
+    return list(PLOTS[result.task])

@@ -1,4 +1,8 @@
-"""Predicting with a saved model: a CSV in, one label and one probability per row out.
+"""Predicting with a saved model: a CSV in, one prediction per row out.
+
+    binary      row, prediction, p_<positive>        (the class at the trained threshold)
+    multiclass  row, prediction, p_<class> per class (the most probable class)
+    regression  row, prediction                      (the predicted value)
 
 The CSV must have the columns the model was trained on (the target and columns left out at training
 may be there too and are ignored); values are parsed with the kinds fixed at training.
@@ -8,29 +12,39 @@ from __future__ import annotations
 
 import csv
 import io
-import warnings
 from pathlib import Path
 
 import numpy as np
 
 from custom_ml.data import features_for
 from custom_ml.persist import load_model
-from custom_ml.train import threads_for
+from custom_ml.train import predictions, threads_for
 from tailor.errors import UsageError
 from tailor.runfiles import write_text
 
 
+def labelled(p, meta: dict) -> list[dict]:
+    """One dict per row from the model's output, shaped by the task."""
+    task = meta["task"]
+    if task == "regression":
+        return [{"row": i + 1, "prediction": round(float(v), 6)} for i, v in enumerate(p)]
+    if task == "binary":
+        labels = np.where(p >= meta["threshold"], meta["positive"], meta["negative"])
+        return [{"row": i + 1, "prediction": str(label), f"p_{meta['positive']}": round(float(prob), 6)}
+                for i, (label, prob) in enumerate(zip(labels, p, strict=True))]
+    classes = meta["classes"]
+    return [{"row": i + 1, "prediction": classes[int(np.argmax(row))],
+             **{f"p_{c}": round(float(q), 6) for c, q in zip(classes, row, strict=True)}}
+            for i, row in enumerate(p)]
+
+
 def predict_rows(model_dir: str | Path, csv_path: str | Path) -> tuple[list[dict], dict, str | None]:
-    """(one dict per row: row, prediction, probability of the positive class; the model's meta; warning)."""
+    """(one dict per row: row, prediction and probabilities or the value; the model's meta; warning)."""
     pipeline, meta, warning = load_model(model_dir)
     X = features_for(csv_path, meta["columns"], meta["kinds"], meta.get("known_columns", []))
-    with threads_for(len(X)), warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)  # categories never seen in training: encoded as zeros
-        p = pipeline.predict_proba(X)[:, 1]
-    labels = np.where(p >= meta["threshold"], meta["positive"], meta["negative"])
-    rows = [{"row": i + 1, "prediction": str(label), f"p_{meta['positive']}": round(float(prob), 6)}
-            for i, (label, prob) in enumerate(zip(labels, p, strict=True))]
-    return rows, meta, warning
+    with threads_for(len(X)):
+        p = predictions(pipeline, X, meta["task"])
+    return labelled(p, meta), meta, warning
 
 
 def to_csv_text(rows: list[dict]) -> str:

@@ -37,7 +37,8 @@ def new_run_folder(out: str | Path | None) -> Path:
 def model_meta(result) -> dict:
     table = result.table
     return {
-        "target": table.target, "positive": result.positive, "negative": result.negative,
+        "task": table.task, "target": table.target, "positive": result.positive, "negative": result.negative,
+        "classes": result.classes, "data_sha256": table.data_hash,
         "columns": table.columns, "kinds": table.kinds,
         "known_columns": [table.target, *table.dropped],  # may appear in a CSV to predict, and are ignored
         "threshold": result.best.threshold, "model": result.chosen,
@@ -48,7 +49,8 @@ def model_meta(result) -> dict:
 
 def metrics_json(result) -> dict:
     return {
-        "chosen": result.chosen, "positive": result.positive, "sensitivity_target": result.sensitivity_target,
+        "task": result.task, "chosen": result.chosen, "folds": result.folds, "positive": result.positive,
+        "classes": result.classes, "sensitivity_target": result.sensitivity_target,
         "rows": {"train": result.rows_train, "test": len(result.y_test)}, "seconds": round(result.seconds, 3),
         "models": {name: {"cv": m.cv, "test": m.test, "threshold": m.threshold,
                           "fit_seconds": round(m.fit_seconds, 4)}

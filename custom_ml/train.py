@@ -1,14 +1,16 @@
-"""Training with an honest estimate: stratified cross-validation on a training split, then one test.
+"""Training with an honest estimate: cross-validation on a training split, then one test.
 
-    1. hold out 25% of the rows (stratified, fixed seed); they are touched once, at the end
-    2. for each candidate, 5-fold out-of-fold probabilities on the training rows give the CV metrics
-       and the decision threshold (the highest one meeting the sensitivity target)
-    3. `auto` keeps the candidate with the best CV ROC-AUC; every candidate is refitted on all
-       training rows and scored once on the held-out rows with its own threshold
+    1. hold out 25% of the rows (stratified by class for classification, fixed seed); touched once, at the end
+    2. for each candidate, out-of-fold predictions on the training rows (5 folds; 3 above LARGE_ROWS rows)
+       give the CV metrics, and for a binary task the decision threshold (the highest one meeting the
+       sensitivity target)
+    3. `auto` keeps the candidate with the best CV score (ROC-AUC; RMSE for regression); every candidate is
+       refitted on all training rows and scored once on the held-out rows
 """
 
 from __future__ import annotations
 
+import sys
 import time
 import warnings
 from dataclasses import dataclass, field
@@ -16,12 +18,23 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from custom_ml.data import Table
-from custom_ml.metrics import SENSITIVITY_TARGET, binary_metrics, choose_threshold
+from custom_ml.llm import pick_examples
+from custom_ml.metrics import (
+    COLUMNS,
+    SELECTION,
+    SENSITIVITY_TARGET,
+    binary_metrics,
+    choose_threshold,
+    multiclass_metrics,
+    regression_metrics,
+)
 from custom_ml.models import SEED, candidate, candidate_names
 from tailor.errors import UsageError
 
 TEST_SHARE = 0.25
 FOLDS = 5
+LARGE_ROWS = 100_000  # above this, 3 folds: each fit takes long, and the estimate is already tight
+PROGRESS_ROWS = 50_000  # above this, a line on stderr as each candidate starts and ends
 # Below this many rows one thread is faster: OpenMP start-up costs more than a few hundred rows' work
 # (HistGradientBoosting fitted 427 rows in 0.18 s on one thread, 3.1 s with two busy cores contending).
 SINGLE_THREAD_ROWS = 20_000
@@ -33,30 +46,42 @@ class Fitted:
 
     name: str
     pipeline: object
-    threshold: float
-    cv: dict  # metrics on the out-of-fold training probabilities
+    threshold: float | None  # binary only: the cut-off on the positive class's probability
+    cv: dict  # metrics on the out-of-fold training predictions
     test: dict  # metrics on the held-out rows
-    p_test: np.ndarray  # probability of the positive class, one per test row
+    p_test: np.ndarray  # binary: P(positive) per row; multiclass: (rows, classes); regression: the values
     fit_seconds: float
 
 
 @dataclass
 class TrainResult:
     table: Table
-    positive: str
-    negative: str
+    positive: str | None  # binary only
+    negative: str | None
     chosen: str
     candidates: dict[str, Fitted]
     X_test: np.ndarray
-    y_test: np.ndarray  # 1 = positive class
+    y_test: np.ndarray  # binary: 1 = positive class; multiclass: labels; regression: values
     sensitivity_target: float
     seconds: float
     rows_train: int = 0
     notes: list[str] = field(default_factory=list)
+    classes: list[str] = field(default_factory=list)  # classification: the labels, in probability order
+    folds: int = FOLDS
+    examples: list[tuple] = field(default_factory=list)  # a few training rows with answers: few-shot prompts
 
     @property
     def best(self) -> Fitted:
         return self.candidates[self.chosen]
+
+    @property
+    def task(self) -> str:
+        return self.table.task
+
+
+def progress(rows: int, message: str) -> None:
+    if rows >= PROGRESS_ROWS:
+        print(message, file=sys.stderr, flush=True)
 
 
 def positive_label(y: np.ndarray, positive: str | None) -> tuple[str, str]:
@@ -71,20 +96,44 @@ def positive_label(y: np.ndarray, positive: str | None) -> tuple[str, str]:
     return positive, negative
 
 
-def fit_candidate(name: str, table: Table, X: np.ndarray, y: np.ndarray, target: float) -> Fitted:
-    """Cross-validate one candidate on the training rows, pick its threshold, refit on all of them."""
-    from sklearn.model_selection import StratifiedKFold, cross_val_predict
+def predictions(pipeline, X: np.ndarray, task: str) -> np.ndarray:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # categories never seen in training: encoded as zeros
+        if task == "regression":
+            return pipeline.predict(X)
+        P = pipeline.predict_proba(X)
+        return P[:, 1] if task == "binary" else P
 
-    folds = StratifiedKFold(n_splits=FOLDS, shuffle=True, random_state=SEED)
-    pipeline = candidate(name, table.kinds)
+
+def score(task: str, y: np.ndarray, p: np.ndarray, threshold: float | None, classes: list[str]) -> dict:
+    if task == "binary":
+        return binary_metrics(y, p, threshold)
+    if task == "multiclass":
+        return multiclass_metrics(y, p, classes)
+    return regression_metrics(y, p)
+
+
+def fit_candidate(name: str, table: Table, X: np.ndarray, y: np.ndarray, target: float, folds: int,
+                  classes: list[str]) -> Fitted:
+    """Cross-validate one candidate on the training rows, pick its threshold (binary), refit on all of them."""
+    from sklearn.model_selection import KFold, StratifiedKFold, cross_val_predict
+
+    task = table.task
+    splitter = (KFold if task == "regression" else StratifiedKFold)(n_splits=folds, shuffle=True,
+                                                                   random_state=SEED)
+    pipeline = candidate(name, table.feature_kinds, task)
+    method = "predict" if task == "regression" else "predict_proba"
+    progress(len(y), f"{name}: {folds}-fold cross-validation on {len(y):,} rows ...")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # a category seen in one fold only: handled by design
-        p_oof = cross_val_predict(pipeline, X, y, cv=folds, method="predict_proba")[:, 1]
-        threshold = choose_threshold(y, p_oof, target)
+        oof = cross_val_predict(pipeline, X, y, cv=splitter, method=method)
+        oof = oof[:, 1] if task == "binary" else oof
+        threshold = choose_threshold(y, oof, target) if task == "binary" else None
         started = time.perf_counter()
         pipeline.fit(X, y)
         seconds = time.perf_counter() - started
-    return Fitted(name, pipeline, threshold, binary_metrics(y, p_oof, threshold), {}, np.empty(0), seconds)
+    progress(len(y), f"{name}: refitted on all training rows in {seconds:.1f} s")
+    return Fitted(name, pipeline, threshold, score(task, y, oof, threshold, classes), {}, np.empty(0), seconds)
 
 
 def threads_for(rows: int):
@@ -104,36 +153,51 @@ def train(table: Table, choice: str = "auto", positive: str | None = None,
         return _train(table, choice, positive, target)
 
 
+def encode_target(table: Table, positive: str | None) -> tuple[np.ndarray, str | None, str | None, list[str]]:
+    """(y as the models see it, positive, negative, classes): binary becomes 1/0 for the positive class."""
+    if table.task == "binary":
+        positive, negative = positive_label(table.y, positive)
+        return (table.y == positive).astype(int), positive, negative, [negative, positive]
+    if positive is not None:
+        raise UsageError(f"--positive only applies to a binary target; {table.target!r} is {table.task}")
+    classes = [] if table.task == "regression" else [str(c) for c in np.unique(table.y)]
+    return table.y, None, None, classes
+
+
 def _train(table: Table, choice: str, positive: str | None, target: float) -> TrainResult:
     from sklearn.model_selection import train_test_split
 
     if not 0 < target < 1:
         raise UsageError(f"the sensitivity target must lie between 0 and 1, got {target}")
     started = time.perf_counter()
-    positive, negative = positive_label(table.y, positive)
-    y = (table.y == positive).astype(int)
-    X_train, X_test, y_train, y_test = train_test_split(table.X, y, test_size=TEST_SHARE, stratify=y,
+    y, positive, negative, classes = encode_target(table, positive)
+    stratify = None if table.task == "regression" else y
+    X_train, X_test, y_train, y_test = train_test_split(table.X, y, test_size=TEST_SHARE, stratify=stratify,
                                                         random_state=SEED)
-    fitted = {name: fit_candidate(name, table, X_train, y_train, target) for name in candidate_names(choice)}
+    folds = FOLDS if len(y_train) < LARGE_ROWS else 3
+    fitted = {name: fit_candidate(name, table, X_train, y_train, target, folds, classes)
+              for name in candidate_names(choice)}
     for model in fitted.values():
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", UserWarning)
-            model.p_test = model.pipeline.predict_proba(X_test)[:, 1]
-        model.test = binary_metrics(y_test, model.p_test, model.threshold)
+        model.p_test = predictions(model.pipeline, X_test, table.task)
+        model.test = score(table.task, y_test, model.p_test, model.threshold, classes)
+    key, sign = SELECTION[table.task]
     # ties go to the first listed, the simpler linear model
-    chosen = max((name for name in fitted if name != "baseline"), key=lambda name: fitted[name].cv["roc_auc"])
+    chosen = max((name for name in fitted if name != "baseline"), key=lambda name: sign * fitted[name].cv[key])
     return TrainResult(table, positive, negative, chosen, fitted, X_test, y_test, target,
-                       time.perf_counter() - started, rows_train=len(y_train))
+                       time.perf_counter() - started, rows_train=len(y_train), classes=classes, folds=folds,
+                       examples=pick_examples(X_train, y_train, table.task))
 
 
 def summary_table(result: TrainResult) -> str:
     """The comparison as fixed-width text: CV (training folds) and test numbers for every candidate."""
-    lines = [f"{'model':<9}{'split':<6}{'ROC-AUC':>8}{'accuracy':>9}{'sensitivity':>12}{'specificity':>12}"
-             f"{'Brier':>7}{'threshold':>10}"]
+    columns = COLUMNS[result.task]
+    binary = result.task == "binary"
+    header = f"{'model':<9}{'split':<6}" + "".join(f"{title:>{max(9, len(title) + 2)}}" for title, _ in columns)
+    lines = [header + (f"{'threshold':>10}" if binary else "")]
     for name, model in result.candidates.items():
         mark = " *" if name == result.chosen else ""
         for split, m in (("cv", model.cv), ("test", model.test)):
-            lines.append(f"{name:<9}{split:<6}{m['roc_auc']:>8.3f}{m['accuracy']:>9.3f}{m['sensitivity']:>12.3f}"
-                         f"{m['specificity']:>12.3f}{m['brier']:>7.3f}{model.threshold:>10.3f}"
-                         f"{mark if split == 'test' else ''}")
+            cells = "".join(f"{m[key]:>{max(9, len(title) + 2)}.3f}" for title, key in columns)
+            lines.append(f"{name:<9}{split:<6}{cells}" + (f"{model.threshold:>10.3f}" if binary else "")
+                         + (mark if split == "test" else ""))
     return "\n".join(lines)

@@ -48,8 +48,8 @@ def add_train_options(parser) -> None:
     parser.add_argument("--lr", type=positive_float, default=None, help="learning rate")
     parser.add_argument("--max-steps", type=positive_int, default=None, help="stop after N optimizer steps")
     parser.add_argument("--batch-size", type=positive_int, default=None, help="examples per step (default 4)")
-    parser.add_argument("--data", default=None, help="a chat JSONL to train on (default: the RAFT-style set, "
-                                                     "built fresh from the notes)")
+    parser.add_argument("--data", default=None, help="chat records to train on, in any format `tailor tutor "
+                        "train --data` takes (default: the RAFT-style set, built fresh from the notes)")
     parser.add_argument("--precision", choices=("auto", "bf16", "fp32"), default=None,
                         help="auto (default): bfloat16 where the CPU has it natively, else fp32")
     parser.add_argument("--out", default=None, help="run folder (default runs/course/<timestamp>)")
@@ -77,7 +77,6 @@ def run_train(args) -> int:
 
 def run_ask(args) -> int:
     from finetune_rag import variants
-    from rag.answer import cite
     from tailor.cliutil import print_footer, read_prompt
 
     question = read_prompt(args.question, "question", limit=1000)
@@ -85,10 +84,10 @@ def run_ask(args) -> int:
     store = variants.open_course_store() if chosen.retrieval else None
     backend = variants.backend_for(chosen, args)
     result, ready = variants.answer(question, chosen, backend, store, k=args.k, max_tokens=args.max_tokens)
-    text = variants.final_text(result)
-    print(text)
+    reply = variants.final_reply(result, ready.hits)
+    print(reply.text)
     if ready.hits:
-        for citation in cite(text, ready.hits):
+        for citation in reply.citations:  # exactly the numbers in the text
             print(f"[{citation.number}] {citation.hit.label()}" + ("" if citation.written else " (attributed)"))
     else:
         print(f"(variant {chosen.name}: no retrieval, so no sources)")

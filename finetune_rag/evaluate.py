@@ -28,15 +28,17 @@ BASELINE = "base"
 
 def score_one(item: dict, ready, result) -> dict:
     """Every measure of one answer, plus the answer itself for the examples."""
-    text = v.final_text(result)
+    reply = v.final_reply(result, ready.hits)  # rag/'s whole-sentence and citation rules
+    text = reply.text
     rules = voice(item["question"], text)
     row = {"id": item["id"], "answer": text, "voice": all(rules.values()), "rules": rules,
-           "abstained": abstains(text), "latency_s": result.latency_s,
+           "abstained": abstains(text), "cut": reply.cut, "latency_s": result.latency_s,
            "prompt_tokens": result.usage.prompt_tokens, "completion_tokens": result.usage.completion_tokens}
     if item["answerable"]:
         row["correct"] = has_facts(text, item["facts"]) and not row["abstained"]
         if ready.hits:
-            row["cited_right"] = citation_correct(text, [h.source for h in ready.hits], item["sources"])
+            row["cited_right"] = citation_correct(text, reply.cited_sources(), item["sources"])
+            row["cited_by_model"] = any(c.written for c in reply.citations)
     return row
 
 
@@ -49,6 +51,8 @@ def summarize(rows: list[dict]) -> dict:
     return {
         "correctness": rate(answerable, "correct"),
         "citation_correctness": rate(cited, "cited_right") if cited else None,
+        "citations_written_by_model": rate(cited, "cited_by_model") if cited else None,
+        "cut_at_limit": rate(rows, "cut"),
         "voice_compliance": rate(rows, "voice"),
         "voice_rules": {name: _mean([r["rules"][name] for r in rows]) for name in rule_names},
         "abstention": rate(unanswerable, "abstained"),

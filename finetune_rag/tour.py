@@ -38,9 +38,10 @@ def run(args) -> str:
             print(f"  {name:<7} skipped: {missing}")
             continue
         ready = v.prepare(QUESTION, chosen, hits if chosen.retrieval else None)
-        text = v.final_text(v.generate(backend, [ready], max_tokens=96)[0])
+        reply = v.final_reply(v.generate(backend, [ready], max_tokens=96)[0], ready.hits)
+        text = reply.text
         marks = (has_facts(text, FACTS), all(voice(QUESTION, text).values()),
-                 bool(ready.hits) and citation_correct(text, [h.source for h in ready.hits], SOURCES))
+                 bool(ready.hits) and citation_correct(text, reply.cited_sources(), SOURCES))
         scores.append(marks)
         print(f"  {name:<7} [facts {'ok' if marks[0] else 'no'}, voice {'ok' if marks[1] else 'no'}, "
               f"cites {'ok' if marks[2] else 'no'}] {' '.join(text.split())[:220]}")

@@ -62,13 +62,13 @@ def adapter_path(chosen: Variant):
     """The adapter folder of a variant (None for the base model); missing is an error naming the command."""
     if chosen.run is None:
         return None
-    from tailor.runfiles import latest_run
+    from tailor.adapters import find
 
-    run = latest_run(chosen.run)
-    if run is None:
+    found = find(chosen.run)  # the user's trained run first, else the one shipped in adapters/
+    if found is None:
         raise UsageError(f"variant {chosen.name} needs the '{chosen.run}' adapter, which is not trained yet; "
                          f"run `{TRAIN_COMMAND[chosen.run]}` first")
-    return run
+    return found.path
 
 
 def backend_for(chosen: Variant, args=None):
@@ -139,8 +139,43 @@ def answer(question: str, chosen: Variant, backend, store=None, k: int = K, max_
     return generate(backend, [ready], max_tokens)[0], ready
 
 
-def final_text(result) -> str:
-    """The reply as shown and scored: rag/'s clean-up (a small model's repeated sentences dropped)."""
-    from rag.answer import clean
+@dataclass
+class Reply:
+    """A reply as shown and scored: whole sentences, each fact sentence citing a passage that supports it."""
 
-    return clean(result.text)
+    text: str
+    citations: list = field(default_factory=list)  # rag.citations.Citation, numbered as in the text
+    cut: bool = False  # the reply reached max_tokens and lost its unfinished sentence
+
+    def cited_sources(self) -> list[str]:
+        """The source of [1], [2], ... as the text numbers them."""
+        return [c.hit.source for c in self.citations]
+
+
+def final_reply(result, hits=None) -> Reply:
+    """rag/'s rules on a tutor reply: trimmed to its last whole sentence (saying so), repeated sentences
+    dropped, and with passages each sentence cited by one that supports it or dropped (rag/citations.py).
+    The tutor's greeting, closing question and abstain sentence quote nothing, so they need no citation."""
+    from rag.answer import CUT_NOTE, dedupe
+    from rag.citations import ground
+    from rag.sentences import trim_to_sentence
+
+    text, cut = trim_to_sentence(result.text, result.finish_reason == "length")
+    text, citations = dedupe(text), []
+    if hits:
+        grounded = ground(text, hits, keep=tutor_frame)
+        text, citations = grounded.text, grounded.citations
+    return Reply(f"{text} {CUT_NOTE}" if cut else text, citations, cut)
+
+
+def tutor_frame(sentence: str) -> bool:
+    from finetune_rag.scoring import ABSTAIN_SENTENCE
+    from finetuning.voice import GREETING
+
+    sentence = sentence.strip()
+    return sentence.startswith(GREETING) or sentence.endswith("?") or ABSTAIN_SENTENCE.lower() in sentence.lower()
+
+
+def final_text(result) -> str:
+    """The text of a reply without passages (whole sentences, no repeats)."""
+    return final_reply(result).text

@@ -20,7 +20,9 @@ def add_commands(subparsers, common) -> None:
     commands = tutor.add_subparsers(dest="tutor_command", metavar="ACTION", required=True)
 
     train = commands.add_parser("train", parents=[common], help="train a LoRA adapter")
-    train.add_argument("--data", type=Path, default=None, help="JSONL of {\"messages\": [...]} lines")
+    train.add_argument("--data", type=Path, default=None,
+                       help="chat records with a \"messages\" column: .jsonl, .json, .csv, .parquet, or a "
+                       "Dataset.save_to_disk folder (default: the tutor set)")
     train.add_argument("--base", default=None, help="base model folder or .gguf (default: bundled SmolLM2)")
     train.add_argument("--epochs", type=positive_float, default=defaults.EPOCHS)
     train.add_argument("--rank", type=positive_int, default=defaults.RANK, help="LoRA rank r")

@@ -11,7 +11,6 @@ model's EOS), so the model learns to stop.
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 from tailor.chat_format import prompt_ids
@@ -30,13 +29,13 @@ def load_records(path) -> list[dict]:
     if not path.is_file():
         raise UsageError(f"data file {path} does not exist; give a JSONL file of {{\"messages\": [...]}} "
                          "lines")
-    records = [_check_record(record, f"{path}:{number}") for number, record in jsonl_lines(path)]
+    records = [check_record(record, f"{path}:{number}") for number, record in jsonl_lines(path)]
     if not records:
         raise UsageError(f"data file {path} has no records; add one {{\"messages\": [...]}} object per line")
     return records
 
 
-def _check_record(record, where: str) -> dict:
+def check_record(record, where: str) -> dict:
     messages = record.get("messages") if isinstance(record, dict) else None
     if not isinstance(messages, list) or not messages:
         raise UsageError(f"{where}: expected an object with a non-empty \"messages\" list")
@@ -52,11 +51,6 @@ def _check_record(record, where: str) -> dict:
         raise UsageError(f"{where}: the first assistant turn has no user turn before it; start with a "
                          "user message (after an optional system message)")
     return record
-
-
-def data_hash(path) -> str:
-    """sha256 of the data file, stored in the run card so a run can be traced to its data."""
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
 def encode_record(tokenizer, messages: list[dict], max_length: int) -> dict:

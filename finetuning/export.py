@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from finetuning.data import load_records
 from tailor.errors import UsageError
 from tailor.runfiles import write_jsonl
 
@@ -38,7 +37,11 @@ def validate(lines: list[dict]) -> None:
 
 def export_openai(data: Path, out: Path) -> int:
     """Convert, validate and write atomically; returns the number of examples written."""
-    lines = [to_openai(r) for r in load_records(data)]
+    from finetuning.dataset import clean_messages, load_chat_dataset
+
+    out.parent.mkdir(parents=True, exist_ok=True)  # an impossible --out fails before anything is read or cached
+    # the same Dataset the trainer reads, so any format --data takes exports too
+    lines = [to_openai({"messages": clean_messages(r["messages"])}) for r in load_chat_dataset(data)]
     validate(lines)
     write_jsonl(out, lines, ensure_ascii=False)
     return len(lines)

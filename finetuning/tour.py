@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from finetuning.voice import RULES, check_voice
-from tailor.runfiles import latest_run
+from tailor.adapters import find
 
 QUICK_STEPS = 20  # half an epoch: about 1.5 minutes on 2 free cores (the default run is 43 steps)
 QUESTION = "Homework help: what is 35% of 60?"  # not in the training set
@@ -15,7 +15,7 @@ def run(args) -> str:
     from finetuning.tutor import ask, tutor_backend
 
     model = getattr(args, "model", None)
-    if latest_run("tutor") is None:
+    if find("tutor") is None:  # neither trained by the user nor shipped (a copy without adapters/)
         print(f"no tutor adapter yet: training a quick one ({QUICK_STEPS} steps) ...", flush=True)
         train(TrainConfig(data=default_data(), base=model, max_steps=QUICK_STEPS), progress=False)
     scores = {}

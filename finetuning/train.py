@@ -17,7 +17,8 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from finetuning.data import data_hash, encode_record, load_records, pad_batch
+from finetuning.data import pad_batch
+from finetuning.dataset import data_sha256, load_chat_dataset, tokenize
 from tailor.errors import UsageError
 from tailor.runfiles import RUN_CARD, last_incomplete_run, mark_latest, new_run_dir, write_json
 
@@ -69,7 +70,7 @@ class TrainConfig:
 def train(config: TrainConfig, progress: bool = True) -> Path:
     """Train a LoRA adapter; return the completed run folder (and point <name>/latest at it)."""
     config.check()
-    records = load_records(config.data)  # every record checked before the model loads
+    records = load_chat_dataset(config.data)  # a datasets.Dataset, every row checked before the model loads
     from tailor.models import resolve_model
 
     folder, model_id = resolve_model(config.base)
@@ -85,14 +86,13 @@ def train(config: TrainConfig, progress: bool = True) -> Path:
     return run
 
 
-def _train_into(run: Path, config: TrainConfig, folder: Path, model_id: str, records: list[dict],
-                progress: bool) -> None:
+def _train_into(run: Path, config: TrainConfig, folder: Path, model_id: str, records, progress: bool) -> None:
     """Load, wrap, train and save into `run`; a run whose loss or weights went NaN/inf is never saved."""
     from tailor.weights import load_model
 
     model, tokenizer = load_model(folder, fresh=True)
     model = add_lora(model, config)
-    features = [encode_record(tokenizer, r["messages"], config.max_length) for r in records]
+    features = tokenize(records, tokenizer, config.max_length, data_sha256(config.data))  # cached on disk
     started = time.perf_counter()
     trainer = build_trainer(model, tokenizer, features, config, run, progress)
     guard = next(c for c in trainer.callback_handler.callbacks if hasattr(c, "diverged"))
@@ -221,18 +221,25 @@ def trainable_parameters(model) -> tuple[int, int]:
     return trainable, sum(p.numel() for p in model.parameters())
 
 
+def base_model_sha256(base) -> str:
+    from tailor.adapters import base_model_sha256 as sha
+
+    return sha(str(base) if base else None)
+
+
 def run_card(config, model_id, model, trainer, output, features, seconds) -> dict:
     trainable, total = trainable_parameters(model)
     state = trainer.state
     losses = [entry["loss"] for entry in state.log_history if "loss" in entry]
-    tokens = sum(len(f["input_ids"]) for f in features)
+    tokens = sum(len(ids) for ids in features["input_ids"])
     settings = {k: (str(v) if isinstance(v, Path) else v) for k, v in asdict(config).items()}
     settings["target_modules"] = list(config.target_modules)
     return {
         "base_model": model_id,
+        "base_model_sha256": base_model_sha256(config.base),  # a changed base shows the adapter is stale
         "config": settings,
-        "data": {"path": str(config.data), "sha256": data_hash(config.data), "records": len(features),
-                 "tokens": tokens},
+        "data": {"path": str(config.data), "sha256": data_sha256(config.data), "records": len(features),
+                 "tokens": tokens, "fingerprint": features._fingerprint},  # the tokenized Dataset's cache key
         "metrics": {"steps": state.global_step, "epochs": round(state.epoch or 0, 3),
                     "first_loss": losses[0] if losses else None, "final_loss": losses[-1] if losses else None,
                     "train_loss": output.training_loss, "trainable_params": trainable, "total_params": total,

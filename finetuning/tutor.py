@@ -7,25 +7,27 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tailor.adapters import find
 from tailor.errors import UsageError
-from tailor.runfiles import RUN_CARD, latest_run, read_card
+from tailor.runfiles import RUN_CARD, read_card
 
 RUN_NAME = "tutor"
 MAX_TOKENS = 120  # the voice allows 80 words, about 110 tokens
 
 
 def find_adapter(adapter: str | Path | None, name: str = RUN_NAME) -> Path:
-    """The adapter to use: an explicit path (which must exist) or runs_dir()/<name>/latest."""
+    """The adapter to use: an explicit path (which must exist), else the user's runs_dir()/<name>/latest,
+    else the one shipped with the project (adapters/<name>/)."""
     if adapter is not None:
         path = Path(adapter).expanduser()
         if not path.exists():
             raise UsageError(f"adapter path {path} does not exist; give a run folder of `tailor tutor train`")
         return path
-    path = latest_run(name)
-    if path is None:
+    found = find(name)
+    if found is None:
         raise UsageError(f"no trained {name} adapter yet; run `tailor tutor train` (a few minutes) "
                          "or ask with --base-only")
-    return path
+    return found.path
 
 
 def check_base(adapter: Path, model: str | None) -> None:

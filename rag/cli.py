@@ -10,6 +10,8 @@ import sys
 
 from tailor.cliutil import positive_int
 
+TECHNIQUES = ("extractive", "generative", "rerank", "short-context")  # rag.answer.TECHNIQUES, without its imports
+
 
 def add_commands(subparsers, common) -> None:
     kb = subparsers.add_parser("kb", help="knowledge-base assistant (RAG on Chroma): ingest, ask")
@@ -30,6 +32,9 @@ def add_commands(subparsers, common) -> None:
     ask.add_argument("--k", type=positive_int, default=5, help="chunks to retrieve, 1 to 50 (default 5)")
     ask.add_argument("--mode", choices=("dense", "bm25", "hybrid"), default="hybrid",
                      help="retrieval: dense (vectors), bm25 (keywords) or hybrid (both, fused; default)")
+    ask.add_argument("--technique", choices=TECHNIQUES, default="extractive",
+                     help="extractive: quote the best supporting sentences (default, no model call); generative, "
+                          "rerank, short-context: the model writes the answer (see rag/README.md)")
     ask.add_argument("--closed-book", action="store_true", help="answer without retrieval, for comparison")
     ask.add_argument("--show-context", action="store_true", help="print the retrieved chunks too")
     ask.set_defaults(func=run_ask)
@@ -61,20 +66,26 @@ def rag_backend(args):
     return backend_from_args(args, repetition_penalty=REPETITION_PENALTY)
 
 
+def quiet_progress() -> None:
+    """No library progress bars in an answer's output ("Loading weights ..."): transformers reads this
+    setting when it is first imported, which in `kb ask` is later than here."""
+    import os
+
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+
+
 def run_ask(args) -> int:
     from rag.answer import answer, closed_book
     from rag.retrieve import check_k, check_question, retrieve
     from tailor.cliutil import read_prompt
 
+    quiet_progress()
     question = check_question(read_prompt(args.question, what="question", limit=100_000))
     check_k(args.k)
-
-    def show(piece):
-        print(piece, end="", flush=True)
-
     if args.closed_book:
-        reply = closed_book(rag_backend(args), question, on_text=show)
-        print(f"\n(closed book: no retrieval, no sources) [{reply.latency_s:.1f} s]", file=sys.stderr)
+        reply = closed_book(rag_backend(args), question)
+        print(reply.text)
+        print(f"(closed book: no retrieval, no sources) [{reply.latency_s:.1f} s]", file=sys.stderr)
         return 0
     store = open_from_args(args)
     hits = retrieve(store, question, k=args.k, mode=args.mode)
@@ -82,11 +93,12 @@ def run_ask(args) -> int:
         for n, hit in enumerate(hits, 1):
             print(f"--- {n}. {hit.label()} (score {hit.score:.3f}, similarity {hit.similarity:.2f})\n{hit.text}")
         print("---")
-    reply = answer(rag_backend(args), question, hits, on_text=show)
-    print()
+    backend = rag_backend(args) if args.technique != "extractive" else None  # extractive needs no model
+    reply = answer(backend, question, hits, embed=store.embed, technique=args.technique)
+    print(reply.text)
     if reply.citations:
         print(reply.sources())
     note = "abstained: " if reply.abstained else ""
-    print(f"[{note}best similarity {reply.support:.2f}, {args.mode} retrieval, {reply.latency_s:.1f} s]",
+    print(f"[{note}support {reply.support:.2f}, {args.technique}, {args.mode} retrieval, {reply.latency_s:.1f} s]",
           file=sys.stderr)
     return 0

@@ -21,9 +21,9 @@ def run(args) -> str:
     def show(piece):
         print(piece, end="", flush=True)
 
-    print(f"Q: {QUESTION}\nA (with retrieval): ", end="")
+    print(f"Q: {QUESTION}\nA (with retrieval, quoting the best supporting sentence): ", end="")
     hits = retrieve(store, QUESTION, k=5)
-    grounded = answer(backend, QUESTION, hits, max_tokens=40, on_text=show)
+    grounded = answer(backend, QUESTION, hits, embed=store.embed, on_text=show)
     print("\n" + grounded.sources())
     print("A (closed book): ", end="")
     baseline = closed_book(backend, QUESTION, max_tokens=40, on_text=show)

@@ -11,7 +11,7 @@ import importlib
 import sys
 
 from tailor import __version__
-from tailor.cliutil import backend_options, check_arguments, port_number, report, run_command
+from tailor.cliutil import backend_options, check_arguments, report, run_command
 from tailor.demos import DEMOS, installed
 from tailor.errors import UsageError
 
@@ -45,8 +45,10 @@ def _add_core_commands(commands, common) -> None:
     serve = commands.add_parser("serve", parents=[common],
                                 help="serve the local model as an OpenAI-compatible API (tools and JSON schema too)")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default loopback only)")
-    serve.add_argument("--port", type=port_number, default=8000, help="port (default 8000)")
+    serve.add_argument("--port", type=int, default=8000, help="port (default 8000; checked by tailor.serve)")
     serve.add_argument("--adapter", default=None, help="a LoRA adapter folder to attach")
+    serve.add_argument("--api-key", default=None, help="require this Bearer token on /v1 (better: the "
+                       "TAILOR_SERVE_API_KEY variable, which other users cannot see in the process list)")
     serve.set_defaults(func=core.serve)
 
     tour = commands.add_parser("tour", parents=[common], help="run every demo once, with short output")

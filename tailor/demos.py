@@ -22,17 +22,25 @@ class Demo:
     package: str
     command: str  # the `tailor` sub-command
     title: str  # what the tour calls it
+    try_next: str  # the command the tour suggests at its end
 
 
 DEMOS = [
-    Demo("prompting", "recipe", "Smart Recipe Generator (prompting)"),
-    Demo("finetuning", "tutor", "brand-voice tutor (LoRA fine-tuning)"),
-    Demo("rag", "kb", "knowledge-base assistant (RAG on Chroma)"),
-    Demo("finetune_rag", "course", "grounded tutor (fine-tuning + RAG)"),
-    Demo("agents", "reserve", "restaurant reservation agent (LangGraph)"),
-    Demo("custom_ml", "classify", "diagnosis classifier (custom ML)"),
-    Demo("advise", "advise", "which method fits an app idea (advisor)"),
-    Demo("compare", "compare", "the methods side by side"),
+    Demo("prompting", "recipe", "Smart Recipe Generator (prompting)",
+         'tailor recipe "eggs, spinach, feta, tomatoes" --diet vegetarian'),
+    Demo("finetuning", "tutor", "brand-voice tutor (LoRA fine-tuning)",
+         'tailor tutor chat "What is a prime number?"'),
+    Demo("rag", "kb", "knowledge-base assistant (RAG on Chroma)",
+         'tailor kb ask "How long are database backups kept?"'),
+    Demo("finetune_rag", "course", "grounded tutor (fine-tuning + RAG)",
+         'tailor course ask "What does a learning rate control?"'),
+    Demo("agents", "reserve", "restaurant reservation agent (LangGraph)",
+         'tailor reserve   (a conversation; approve each booking with yes)'),
+    Demo("custom_ml", "classify", "tabular classifier and regressor (custom ML)",
+         "tailor classify demo"),
+    Demo("advise", "advise", "which method fits an app idea (advisor)",
+         'tailor advise "An app that answers questions about our HR policies"'),
+    Demo("compare", "compare", "the methods side by side", "tailor compare --quick"),
 ]
 
 

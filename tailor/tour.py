@@ -7,6 +7,7 @@ Steps that fail are reported and the tour goes on, so one broken demo never hide
 from __future__ import annotations
 
 import importlib
+import os
 import time
 
 from tailor.cliutil import backend_from_args
@@ -31,7 +32,15 @@ def available_steps():
         yield demo.package, importlib.import_module(f"{demo.package}.tour").run, demo.title
 
 
+def quiet_progress_bars() -> None:
+    """A one-second model load is no place for a progress bar: the tour's output is the answers.
+    Set before transformers and tqdm are imported, which read these once."""
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    os.environ.setdefault("TQDM_DISABLE", "1")
+
+
 def run_tour(args) -> int:
+    quiet_progress_bars()
     summary, failures = [], 0
     for name, step, title in available_steps():
         print(f"\n=== {name}: {title} ===", flush=True)
@@ -45,4 +54,7 @@ def run_tour(args) -> int:
     print("\n=== tour summary ===")
     for name, line, seconds in summary:
         print(f"{name:<13}{seconds:6.1f} s  {line}")
+    print("\n=== try next ===")
+    for demo in installed("tour"):
+        print(f"{demo.package:<13}{demo.try_next}")
     return 1 if failures else 0

@@ -42,7 +42,11 @@ def load_model(model_dir: Path, adapter: str | Path | None = None, fresh: bool =
             check_adapter_weights(Path(adapter))  # (attach_adapter checks again: a few ms, and it is public)
         silence_transformers()
         from transformers import AutoModelForCausalLM, AutoTokenizer
+        from transformers.utils import logging as transformers_logging
 
+        # the environment setting above is read when transformers is first imported, which another
+        # library may have done already: a one-second load gets no "Loading weights" bar either way
+        transformers_logging.disable_progress_bar()
         try:
             tokenizer = AutoTokenizer.from_pretrained(model_dir)
             model = AutoModelForCausalLM.from_pretrained(model_dir, dtype="float32")

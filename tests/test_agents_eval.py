@@ -28,9 +28,9 @@ def test_the_bundled_scenarios_cover_every_required_kind():
 def test_a_right_agent_run_succeeds_and_a_wrong_one_fails(fake, tmp_path):
     full = scenario("full-03")  # "a table for six at Spice Route on Friday at 7pm"
     fake.queue(tool_calls=[("book_table", {"restaurant": "Spice Route", "party_size": 6, "date": "friday",
-                                           "time": "7pm"})]).queue(text="Booked.")
+                                           "time": "7pm"})])
     fake.queue(tool_calls=[("book_table", {"restaurant": "Spice Route", "party_size": 4, "date": "friday",
-                                           "time": "7pm"})]).queue(text="Booked.")
+                                           "time": "7pm"})]).queue(text="Sorry.")  # a party nobody said
     right = evaluate.run_scenario("agent (fake)", fake, full, tmp_path)
     wrong = evaluate.run_scenario("agent (fake)", fake, full, tmp_path)
     assert right["success"] and not wrong["success"]
@@ -103,12 +103,12 @@ def test_training_targets_are_exactly_what_the_constrained_decoder_can_write(rec
         assert record["messages"][0]["role"] == "system" and "book_table" in record["messages"][0]["content"]
 
 
-def test_a_model_that_asks_again_after_every_no_is_stopped(fake, tmp_path):
+def test_a_model_that_would_ask_again_after_a_no_is_never_asked_to(fake, tmp_path):
     call = ("book_table", {"restaurant": "Casa Lupo", "party_size": 2, "date": "2027-03-05", "time": "19:00"})
     for _ in range(6):
         fake.queue(tool_calls=[call])
-    outcome = evaluate.run_scenario("agent (fake)", fake, {"id": "x", "turns": ["Book Casa Lupo."],
-                                                            "approvals": [], "expect": {"bookings": []}}, tmp_path)
-    assert "unplanned approvals" in outcome["stopped"]
-    assert outcome["success"]  # nothing was written: every unplanned approval was answered no
-    assert len(fake.requests) == evaluate.UNPLANNED_APPROVALS + 1
+    turns = ["Book Casa Lupo for 2 on 2027-03-05 at 19:00."]
+    outcome = evaluate.run_scenario("agent (fake)", fake, {"id": "x", "turns": turns, "approvals": [],
+                                                            "expect": {"bookings": []}}, tmp_path)
+    assert outcome["success"] and not outcome["stopped"]  # the unplanned approval was answered no: nothing written
+    assert len(fake.requests) == 1  # the "no" ended the turn: the model proposed nothing more

@@ -44,3 +44,22 @@ def _bookings(path):
         return db.bookings(conn)
     finally:
         conn.close()
+
+
+def test_once_yes_on_the_real_model_books_at_most_once_and_only_what_was_asked(local_backend, tmp_path, capsys):
+    """`tailor reserve --once "..." --yes` on the bundled model: whatever it proposes, at most one booking,
+    and a booking made holds exactly the request's values (the turn rules refuse guessed ones)."""
+    from agents import cli
+
+    path = tmp_path / "reservations.db"
+    agent = ReservationAgent(local_backend, "alice", path, today=dt.date(2027, 3, 1))
+    try:
+        assert cli._once(agent, "Book a table for 3 at Casa Lupo on 2027-03-05 at 20:00", "t1", yes=True) == 0
+        trace = agent.state("t1")["trace"]
+    finally:
+        agent.close()
+    out = capsys.readouterr().out
+    made = [(b.restaurant, b.party_size, b.date, b.time) for b in _bookings(path)]
+    assert made in ([], [("Casa Lupo", 3, "2027-03-05", "20:00")])
+    assert out.count("approved:") <= 1 and "recursion limit" not in out
+    assert sum(step["kind"] == "model" for step in trace) <= 5

@@ -225,9 +225,9 @@ def _row(demo: str, loc: int) -> Row:
 
 
 def test_the_agreement_paragraph_follows_the_measurements():
-    order = ["prompting", "rag", "finetuning", "finetune_rag", "custom_ml"]  # the lesson's effort order
+    order = ["prompting", "rag", "finetuning", "agents", "custom_ml"]  # the lesson's effort order (LO..HIGH)
     agree, checks = agreement([_row(d, 100 * (i + 1)) for i, d in enumerate(order)])
-    assert checks[0]["rho"] > 0.5 and "implementation effort, the lesson's stars and the measured lines of " \
+    assert checks[0]["rho"] > 0.5 and "implementation effort, the lesson's ratings and the measured lines of " \
                                       "code agree" in agree
     disagree, checks = agreement([_row(d, 100 * (len(order) - i)) for i, d in enumerate(order)])
     assert checks[0]["rho"] < 0 and "disagree" in disagree
@@ -299,3 +299,25 @@ def test_your_own_fresh_result_is_reused_by_quick_but_not_by_full(tmp_path):
     assert not (runs_dir() / "rag.runs").exists()
     full = compare_methods(Plan(backend="fake", quick=False), sources=rag, advise=None)
     assert rows_of(full)["rag"]["status"] == "measured" and rows_of(full)["rag"]["value"] == 0.5
+
+
+def test_lesson_cells_carry_the_lessons_table_and_its_uncertain_cells():
+    from compare import lesson, table
+
+    assert lesson.stars("finetuning", "data_compute") == "4-5 of 5"  # the lesson's "4 or 5", not rounded
+    assert lesson.stars("rag", "complexity") == "3 of 5"
+    assert [lesson.stars(d, "price") for d in ("prompting", "finetuning", "rag", "agents", "custom_ml")] == \
+        ["$", "$$", "$$", "$$$", "$$$$$"]
+    assert [lesson.stars(d, "effort") for d in ("prompting", "rag", "custom_ml")] == ["LO", "MED", "HIGH"]
+    assert lesson.rating("agents", "complexity") == 4.5
+    unrated = table.lesson_cells({"demo": "finetune_rag", "title": "fine-tuning + RAG"})
+    assert unrated[:2] == ["fine-tuning + RAG", lesson.NOT_RATED]
+    assert len(table.lesson_headers()) == len(unrated)
+
+
+def test_a_method_at_its_baseline_is_reported_as_not_beating_it():
+    rows = [Row("rag", "RAG", "rag", status="measured", loc=1, value=0.7, baseline=0.4),
+            Row("agents", "agent", "agents", status="measured", loc=1, value=0.0, baseline=0.0)]
+    paragraph, _ = agreement(rows)
+    assert "1 beat it (RAG 0.70 vs 0.40)" in paragraph
+    assert "agent (0.00 vs 0.00) did not" in paragraph

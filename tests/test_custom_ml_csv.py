@@ -181,3 +181,15 @@ def test_predict_input_must_match_training(trained, tmp_path, capsys):
         assert main(["classify", "predict", "--model", str(folder), "--csv", str(path), "--out", str(out)]) == 2
         assert message in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_predict_refuses_to_write_over_its_input(trained, churn_csv, tmp_path, capsys):
+    """`--out` naming the input CSV (directly, or through another spelling) is refused; the input is intact."""
+    _, folder = trained
+    mine = Path(shutil.copy(churn_csv, tmp_path / "in.csv"))
+    before = mine.read_bytes()
+    for out in (str(mine), str(tmp_path / "." / "in.csv")):
+        code = main(["classify", "predict", "--model", str(folder), "--csv", str(mine), "--out", out])
+        err = capsys.readouterr().err
+        assert code == 2 and err.startswith("error:") and "destroy the input" in err
+        assert mine.read_bytes() == before

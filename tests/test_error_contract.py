@@ -85,7 +85,7 @@ CASES = [
      "is a folder"),
     ("schema-bad-regex", lambda t: (["chat", "hi", "--backend", "fake", "--json-schema",
                                      a_file(t, "s.json", BAD_PATTERN)], {}), "not a valid regular expression"),
-    ("data-is-a-folder", lambda t: (["tutor", "train", "--data", str(t)], {}), "is a folder"),
+    ("data-is-a-folder", lambda t: (["tutor", "train", "--data", str(t)], {}), "not a folder written by Dataset"),
     ("record-starts-with-assistant", lambda t: (["tutor", "train", "--data", a_file(t, "d.jsonl", ASSISTANT_FIRST)],
                                                 {}), "no user turn before it"),
     ("epochs-nan", lambda t: (["tutor", "train", "--epochs", "nan"], {}), "finite"),

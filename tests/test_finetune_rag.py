@@ -263,7 +263,8 @@ def test_the_tour_skips_untrained_variants_and_scores_the_rest(monkeypatch, fake
     from finetune_rag import tour
 
     monkeypatch.setattr(tour, "ensure_ingested", lambda: "store")
-    monkeypatch.setattr(v, "retrieve_for", lambda store, q, k=3: hits())
+    fence = Hit("f", "The upper fence for the croissant sales is 69.", "course/09-outliers-and-fences.md", "F", 1.0)
+    monkeypatch.setattr(v, "retrieve_for", lambda store, q, k=3: [fence] + hits()[:2])
     real_backend_for = v.backend_for
 
     def backend_for(chosen, args):
@@ -278,6 +279,7 @@ def test_the_tour_skips_untrained_variants_and_scores_the_rest(monkeypatch, fake
     out = capsys.readouterr().out
     assert "skipped" in out and "tailor course train" in out
     assert summary.startswith("2 variants") and "facts in 2" in summary and "voice in 2" in summary
+    assert "right citation in 1" in summary  # rag's supported [1], held to the passage by rag's rules
 
 
 def test_train_builds_the_raft_set_and_hands_finetuning_the_options(monkeypatch):
@@ -300,3 +302,18 @@ def test_limit_keeps_both_kinds_of_question():
     assert len(few) == 8 and len({q["id"] for q in few}) == 8
     assert sum(not q["answerable"] for q in few) == 1
     assert evaluate.subset(questions, None) == questions
+
+
+def test_tutor_replies_follow_rags_whole_sentence_and_citation_rules():
+    from tailor.backends.base import ChatResult, Usage
+
+    fence = Hit("f", "The upper fence is Q3 + 1.5 x IQR, here 69.", "course/09-outliers-and-fences.md", "Fences", 1.0)
+    passages = hits()[:1] + [fence]
+    raw = "Great question! The upper fence is 69 [1]. The moon is cheese [2]. Can you say why? It is also"
+    result = ChatResult(text=raw, usage=Usage(1, 1), latency_s=0.1, model="m", backend="fake", finish_reason="length")
+    reply = v.final_reply(result, passages)
+    # [1] (wrong passage) re-attributed to the fence passage, renumbered [1]; the unsupported sentence and the
+    # unfinished one dropped; the greeting and the closing question kept without a citation.
+    assert reply.text.startswith("Great question! The upper fence is 69 [1]. Can you say why?") and reply.cut
+    assert reply.cited_sources() == ["course/09-outliers-and-fences.md"]
+    assert scoring.citation_correct(reply.text, reply.cited_sources(), ["09-outliers-and-fences.md"])

@@ -111,3 +111,21 @@ def test_resume_continues_the_step_count(tiny_run):
     card = read_card(run)
     assert card["resumed_from"] == f"checkpoint-{STEPS}" and card["metrics"]["steps"] == STEPS + 2
     assert (run / "checkpoints" / f"checkpoint-{STEPS + 2}").is_dir()
+
+
+@pytest.mark.parametrize("form", ["parquet", "save_to_disk"])
+def test_data_in_parquet_or_a_saved_dataset_trains(tmp_path, form):
+    """`--data` takes what `datasets` writes; two steps are enough to show the trainer reads it."""
+    import datasets
+
+    from finetuning.train import TrainConfig, train
+    from tailor.runfiles import read_card
+
+    rows = datasets.Dataset.from_list([{"messages": messages(q, a)} for q, a in STYLE])
+    data = tmp_path / ("style.parquet" if form == "parquet" else "style_saved")
+    rows.to_parquet(str(data)) if form == "parquet" else rows.save_to_disk(str(data))
+    config = TrainConfig(data=data, out=tmp_path / "run", rank=4, alpha=8, max_steps=2, batch_size=4,
+                         target_modules=("q_proj",), save_steps=100)
+    card = read_card(train(config, progress=False))
+    assert card["metrics"]["steps"] == 2 and card["data"]["records"] == len(STYLE)
+    assert len(card["data"]["sha256"]) == 64 and card["data"]["fingerprint"]

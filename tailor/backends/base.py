@@ -212,6 +212,10 @@ class Stream(Iterator[str]):
     def __next__(self) -> str:
         return next(self._pieces)
 
+    def close(self) -> None:
+        """Stop generating now (a server's client went away); a no-op once every piece has been read."""
+        self._pieces.close()
+
     @property
     def usage(self) -> Usage:
         if self.result is None:

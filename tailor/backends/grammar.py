@@ -57,7 +57,10 @@ class Grammars:
 def constraint_schema(request: ChatRequest) -> dict | None:
     """The JSON schema a request's reply is held to, or None for free text."""
     if request.tools and request.tool_choice != "none":
-        return tool_reply_schema(request.tools, request.tool_choice)
+        # the answer at most 3 characters per token of the budget (English runs about 4), so it closes
+        # within max_tokens where a run-on answer never would, and a normal short answer is never cut
+        answer_chars = 3 * max(16, request.max_tokens - 16)
+        return tool_reply_schema(request.tools, request.tool_choice, answer_chars=answer_chars)
     if request.schema is not None:
         return json_schema_of(request.schema)
     return None

@@ -19,6 +19,7 @@ from tailor.backends.structured import parse_tool_reply, tool_reply_schema
 from tailor.chat_format import describe_tools, flatten_tool_turns
 from tailor.config import number_setting, setting
 from tailor.errors import AuthenticationError, BadResponseError, RateLimitedError, UnreachableError
+from tailor.redact import redact
 
 OPENAI_HOST = "https://api.openai.com/v1"
 DEFAULT_OPENAI_MODEL = "gpt-4o-mini"
@@ -36,6 +37,7 @@ class OpenAIBackend(Backend):
 
         self.base_url = setting(base_url, "OPENAI_BASE_URL", OPENAI_HOST).rstrip("/")
         key = setting(api_key, "OPENAI_API_KEY")
+        self._secrets = (key,) if key else ()  # removed verbatim from every message built from a reply
         if key is None and "api.openai.com" in self.base_url:
             raise AuthenticationError("OPENAI_API_KEY is not set; export it, or point OPENAI_BASE_URL at a "
                                       "local OpenAI-compatible server")
@@ -54,7 +56,7 @@ class OpenAIBackend(Backend):
 
     @classmethod
     def describe(cls, model: str | None = None) -> list[tuple[str, str]]:
-        return [("base url", setting(None, "OPENAI_BASE_URL", OPENAI_HOST)),
+        return [("base url", redact(setting(None, "OPENAI_BASE_URL", OPENAI_HOST))),
                 ("model", setting(model, "TAILOR_OPENAI_MODEL", DEFAULT_OPENAI_MODEL))]
 
     def close(self) -> None:
@@ -76,7 +78,7 @@ class OpenAIBackend(Backend):
     def _stream_text(self, request: ChatRequest) -> Iterator[str | Completion]:
         stream = self._structured_call(request, stream=True, stream_options={"include_usage": True})
         pieces, usage, finish, replied = [], Usage(), "stop", False
-        with _mapped_errors(self.base_url):
+        with _mapped_errors(self.base_url, self._secrets):
             for chunk in stream:
                 if getattr(chunk, "usage", None):
                     usage = Usage(chunk.usage.prompt_tokens or 0, chunk.usage.completion_tokens or 0)
@@ -139,11 +141,11 @@ class OpenAIBackend(Backend):
 
     # -- plumbing -------------------------------------------------------------------------------
     def _call(self, request: ChatRequest, messages, **extra):
-        with _mapped_errors(self.base_url):
+        with _mapped_errors(self.base_url, self._secrets):
             response = self.client.chat.completions.create(
                 model=self.model, messages=messages, max_tokens=request.max_tokens,
                 temperature=request.temperature, **extra)
-        return response if extra.get("stream") else _checked(response, self.base_url)
+        return response if extra.get("stream") else _checked(response, redact(self.base_url, self._secrets))
 
     def _tool_call(self, request: ChatRequest) -> Completion:
         """Native tool calling; a server that refuses `tools` gets them in the prompt from then on."""
@@ -184,10 +186,12 @@ def _decode_arguments(arguments: str) -> dict:
 
 
 class _mapped_errors:
-    """Turn the SDK's exceptions into tailor's own, keeping the cause and never the key."""
+    """Turn the SDK's exceptions into tailor's own, keeping the cause and never a credential: the message
+    names the server without `user:password@`, and a reply that echoes the key is redacted."""
 
-    def __init__(self, base_url: str):
+    def __init__(self, base_url: str, secrets=()):
         self.base_url = base_url
+        self.secrets = secrets
 
     def __enter__(self):
         return self
@@ -197,7 +201,7 @@ class _mapped_errors:
             return False
         import openai
 
-        where = self.base_url
+        where = redact(self.base_url, self.secrets)
         if isinstance(error, openai.APITimeoutError):
             raise UnreachableError(f"{where} did not answer within the timeout; is the server up? "
                                    "(raise TAILOR_OPENAI_TIMEOUT for slow servers)") from error
@@ -210,16 +214,19 @@ class _mapped_errors:
             raise RateLimitedError(f"{where} is rate limiting (HTTP 429) after retries; wait and try again, "
                                    "or lower the request rate") from error
         if isinstance(error, openai.APIStatusError):
-            mapped = BadResponseError(f"{where} answered HTTP {error.status_code}: {_short(error)}")
+            mapped = BadResponseError(f"{where} answered HTTP {error.status_code}: {_short(error, self.secrets)}")
             mapped.status = error.status_code
             raise mapped from error
         if isinstance(error, openai.APIError):
-            raise BadResponseError(f"{where} sent a reply that could not be read: {_short(error)}") from error
+            raise BadResponseError(f"{where} sent a reply that could not be read: {_short(error, self.secrets)}") \
+                from error
         if isinstance(error, json.JSONDecodeError):  # a server-sent event whose data is not JSON
             raise BadResponseError(f"{where} streamed an event that is not JSON ({error.msg}); "
                                    f"{NOT_OPENAI}") from error
         return False
 
 
-def _short(error) -> str:
-    return str(getattr(error, "message", error)).splitlines()[0][:200]
+def _short(error, secrets=()) -> str:
+    """The server's own words, first line, redacted before it is cut (a cut could split a key)."""
+    text = redact(str(getattr(error, "message", error)), secrets)
+    return (text.splitlines() or [""])[0][:200]

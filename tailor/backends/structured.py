@@ -60,8 +60,11 @@ def _validate_json_schema(data: Any, schema: dict) -> Any:
 
 
 # -- the JSON shapes a local model is constrained to when it may call tools ----------------------
-def tool_reply_schema(tools, tool_choice: str) -> dict:
-    """One JSON object: {"tool": NAME, "arguments": {...}} for a call, or {"answer": TEXT} for a reply."""
+def tool_reply_schema(tools, tool_choice: str, answer_chars: int | None = None) -> dict:
+    """One JSON object: {"tool": NAME, "arguments": {...}} for a call, or {"answer": TEXT} for a reply.
+
+    `answer_chars` bounds the answer: under a grammar an unbounded string is one the model may never close
+    (the small model repeats itself inside it until max_tokens), so a bound makes every reply end."""
     chosen = [t for t in tools if tool_choice in ("auto", "required") or t.name == tool_choice]
     options = [{
         "type": "object",
@@ -70,7 +73,8 @@ def tool_reply_schema(tools, tool_choice: str) -> dict:
         "additionalProperties": False,
     } for tool in chosen]
     if tool_choice == "auto":
-        options.append({"type": "object", "properties": {"answer": {"type": "string"}},
+        answer = {"type": "string", **({"maxLength": answer_chars} if answer_chars else {})}
+        options.append({"type": "object", "properties": {"answer": answer},
                         "required": ["answer"], "additionalProperties": False})
     return options[0] if len(options) == 1 else {"anyOf": options}
 

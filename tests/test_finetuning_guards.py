@@ -120,8 +120,47 @@ def test_a_diverging_run_saves_nothing_and_leaves_latest_alone(tmp_path):
     data.write_text("".join(json.dumps({"messages": [{"role": "user", "content": q},
                                                      {"role": "assistant", "content": a}]}) + "\n"
                             for q, a in [("What is rain?", "Water from clouds."), ("What is ice?", "Frozen water.")]))
-    config = TrainConfig(data=data, lr=1e30, max_steps=4, batch_size=1, rank=2, alpha=4, max_length=32,
-                         target_modules=("q_proj",), save_steps=100)
+    config = TrainConfig(data=data, lr=1e30, max_steps=4, batch_size=1, rank=2, alpha=4, max_length=128,
+                         save_steps=100)
+    with pytest.raises(UsageError, match="diverged .*nothing was saved"):
+        train(config, progress=False)
+    assert latest_run("tutor") == good.resolve()
+    assert sorted(p.name for p in run_root("tutor").iterdir()) == ["20260101-000000", "latest"]
+
+
+def tiny_model(folder, fresh=True, **_):
+    """A randomly initialised two-layer Llama with the bundled tokenizer: the real Trainer and peft, in seconds."""
+    from transformers import AutoTokenizer, LlamaConfig, LlamaForCausalLM
+
+    tokenizer = AutoTokenizer.from_pretrained(folder)
+    config = LlamaConfig(vocab_size=len(tokenizer), hidden_size=16, intermediate_size=32, num_hidden_layers=1,
+                         num_attention_heads=2, num_key_value_heads=1, max_position_embeddings=64)
+    return LlamaForCausalLM(config), tokenizer
+
+
+@pytest.mark.parametrize("lr, diverges", [(1e30, True), (1e-3, False)])
+def test_train_with_a_huge_learning_rate_saves_nothing_and_keeps_latest(lr, diverges, tmp_path, monkeypatch):
+    """train() end to end on a tiny model: a diverging run is refused and leaves nothing, a sane one finishes
+    and moves latest (the control: the same run with a normal learning rate)."""
+    import tailor.weights
+    from finetuning.train import train
+    from tailor.runfiles import RUN_CARD, latest_run, mark_latest, run_root
+
+    monkeypatch.setattr(tailor.weights, "load_model", tiny_model)
+    good = run_root("tutor") / "20260101-000000"
+    good.mkdir(parents=True)
+    (good / RUN_CARD).write_text("{}")
+    mark_latest(good, "tutor")
+    data = tmp_path / "two.jsonl"
+    data.write_text("".join(json.dumps({"messages": [{"role": "user", "content": q},
+                                                     {"role": "assistant", "content": a}]}) + "\n"
+                            for q, a in [("What is rain?", "Water from clouds."), ("What is ice?", "Frozen water.")]))
+    config = TrainConfig(data=data, lr=lr, max_steps=4, batch_size=1, rank=2, alpha=4, max_length=128,
+                         save_steps=100, precision="fp32")
+    if not diverges:
+        run = train(config, progress=False)
+        assert latest_run("tutor") == run.resolve() and (run / "adapter_model.safetensors").is_file()
+        return
     with pytest.raises(UsageError, match="diverged .*nothing was saved"):
         train(config, progress=False)
     assert latest_run("tutor") == good.resolve()

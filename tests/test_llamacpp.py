@@ -107,3 +107,74 @@ def test_only_plain_lora_adapters_convert(tmp_path):
 def _touch(path):
     path.write_bytes(b"")
     return path
+
+
+# -- the real engine on the bundled GGUF -------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def llamacpp():
+    from tailor.backends.llamacpp import LlamaCppBackend
+
+    return LlamaCppBackend()
+
+
+@pytest.mark.slow
+def test_llama_cpp_sees_the_prompt_the_local_backend_renders(llamacpp, local_backend):
+    """Same turns, same template: llama.cpp's prompt count equals the local tokenizer's, tool notes included."""
+    from tailor.backends.base import ChatRequest
+    from tailor.backends.tools import Tool
+
+    def weather(city: str) -> str:
+        """Get the weather."""
+        return city
+
+    messages = [{"role": "system", "content": "Be brief."}, {"role": "user", "content": "Weather in Oslo?"},
+                {"role": "assistant", "content": "", "tool_calls": [
+                    {"id": "1", "type": "function", "function": {"name": "weather", "arguments": '{"city": "Oslo"}'}}]},
+                {"role": "tool", "content": "snow"}]
+    tools = [Tool.from_function(weather)]
+    result = llamacpp.chat(messages, tools=tools, max_tokens=40)
+    request = ChatRequest(messages=messages, max_tokens=40, tools=tools)
+    assert result.usage.prompt_tokens == len(local_backend.prompt_ids(request))
+
+
+@pytest.mark.slow
+def test_rotary_rows_match_what_the_gguf_conversion_did(local_backend):
+    """The permutation applied to a LoRA's q rows is the one between the HF weights and the GGUF's."""
+    import gguf
+    from safetensors import safe_open
+
+    from tailor.models import bundled_gguf
+
+    tensor = next(t for t in gguf.GGUFReader(str(bundled_gguf())).tensors if t.name == "blk.0.attn_q.weight")
+    quantized = gguf.quants.dequantize(tensor.data, tensor.tensor_type).reshape(576, 576)
+    with safe_open(str(local_backend.model_dir / "model.safetensors"), framework="np") as weights:
+        hf = weights.get_tensor("model.layers.0.self_attn.q_proj.weight")
+    permuted, unpermuted = np.abs(rotary_rows(hf, 9) - quantized).mean(), np.abs(hf - quantized).mean()
+    assert permuted < unpermuted / 5  # only 4-bit rounding is left
+
+
+@pytest.mark.slow
+def test_a_peft_adapter_converts_once_beside_itself_and_changes_the_reply(llamacpp, tmp_path):
+    from safetensors.numpy import save_file
+
+    from tailor.backends.llamacpp import LlamaCppBackend
+    from tailor.backends.llamacpp_lora import gguf_adapter
+
+    rng = np.random.default_rng(0)
+    tensors = {}
+    for layer in range(30):
+        for module, rows in (("q_proj", 576), ("v_proj", 192)):
+            stem = f"base_model.model.model.layers.{layer}.self_attn.{module}"
+            tensors[f"{stem}.lora_A.weight"] = rng.normal(0, 0.3, (4, 576)).astype(np.float32)
+            tensors[f"{stem}.lora_B.weight"] = rng.normal(0, 0.3, (rows, 4)).astype(np.float32)
+    save_file(tensors, tmp_path / "adapter_model.safetensors")
+    (tmp_path / "adapter_config.json").write_text(json.dumps({"peft_type": "LORA", "r": 4, "lora_alpha": 8}))
+    converted = gguf_adapter(tmp_path, llamacpp.gguf)
+    assert converted.parent == tmp_path and gguf_adapter(tmp_path, llamacpp.gguf) == converted
+    question = "Name three colours of the rainbow."
+    adapted = LlamaCppBackend(adapter=tmp_path).chat(question, max_tokens=16)
+    assert adapted.text != llamacpp.chat(question, max_tokens=16).text
+    assert adapted.model.endswith(f"+{tmp_path.name}")
+    save_file({k: v * 0.5 for k, v in tensors.items()}, tmp_path / "adapter_model.safetensors")  # retrained
+    rebuilt = gguf_adapter(tmp_path, llamacpp.gguf)
+    assert rebuilt != converted and not converted.exists()

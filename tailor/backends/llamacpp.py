@@ -42,6 +42,7 @@ class LlamaCppBackend(Backend):
                  repetition_penalty: float | None = None, prompt_cache: bool | None = None, slots: int = SLOTS):
         self.gguf, self._model_id = resolve_gguf(model)
         self.adapter = Path(adapter) if adapter else None
+        self._lora: Path | None = None  # the adapter in llama.cpp's GGUF format, once converted
         self.repetition_penalty = repetition_penalty
         self.prompt_cache = True if prompt_cache is None else prompt_cache  # llama.cpp reuses a slot's prefix
         self.slots = slots
@@ -62,12 +63,11 @@ class LlamaCppBackend(Backend):
     # -- 1. load --------------------------------------------------------------------------------
     def engine(self):
         """The embedded llama.cpp server for this model and adapter, started on first use and shared in-process."""
-        lora = None
-        if self.adapter is not None:
+        if self._lora is None and self.adapter is not None:  # checked (and converted) once per backend
             from tailor.backends.llamacpp_lora import gguf_adapter
 
-            lora = gguf_adapter(self.adapter, self.gguf)
-        return server(self.gguf, lora, self.slots)
+            self._lora = gguf_adapter(self.adapter, self.gguf)
+        return server(self.gguf, self._lora, self.slots)
 
     def load(self) -> None:
         self.engine()

@@ -7,10 +7,13 @@
    many greedy answers stay identical to float32.
 3. Prompt prefix reuse: an agent's turns (the same ~390-token system prompt and tool list, then a
    growing conversation) with the local backend's prompt cache on against off; same greedy replies.
-4. llama.cpp on the same GGUF, when llama-cpp-python is installed (`make bench-full`); skipped otherwise.
-   Printed as tailor/llama.cpp ratios for each single-stream variant and for the best batched throughput.
+4. The llamacpp backend (llama.cpp in-process through xllamacpp, the GGUF's Q4_1 weights): single stream
+   against plain float32 `generate` (target 2x), time to first token, greedy texts identical to float32
+   chat, and `chat_batch` on its parallel slots against its own sequential calls and transformers' best batch.
+5. llama-cpp-python on the same GGUF, when installed (`make bench-full`); skipped otherwise. Printed as
+   tailor/llama.cpp ratios for each single-stream variant, the llamacpp backend (target 0.9x) and the best batch.
 
-Run: `python bench/generation.py [--quick]`. Read the ratios: absolute numbers move with machine load.
+Run: `python bench/generation.py [--quick] [--llamacpp]`. Read the ratios: absolute numbers move with machine load.
 """
 
 from __future__ import annotations
@@ -53,8 +56,9 @@ def batched_vs_sequential(backend, count: int, new_tokens: int, sizes, label: st
     return best
 
 
-def single_stream(new_tokens: int, count: int) -> dict[str, float]:
-    """Print the single-stream rows over `count` prompts; return tokens/s of tailor chat per weight format."""
+def single_stream(new_tokens: int, count: int, variants=None) -> tuple[float, dict[str, float], list[str]]:
+    """Print the single-stream rows over `count` prompts; return the plain float32 generate rate, tokens/s of
+    tailor chat per weight format, and float32 chat's greedy texts (the reference every engine is held to)."""
     from tailor.backends.local import LocalBackend
 
     conversations = prompts(count)
@@ -66,7 +70,7 @@ def single_stream(new_tokens: int, count: int) -> dict[str, float]:
     static = _plain_generate_rate(plain, conversations, new_tokens, cache_implementation="static")
     print(f"   generate, static KV cache      {static:6.1f} tokens/s   {static / baseline:4.2f}x   (no torch.compile)")
     rates, reference = {}, None
-    for label, quantize in (("float32", None), ("int8 dynamic", "int8"), ("int4 weights", "int4")):
+    for label, quantize in variants or (("float32", None), ("int8 dynamic", "int8"), ("int4 weights", "int4")):
         backend = LocalBackend(quantize=quantize, prompt_cache=False)
         backend.chat(conversations[0], max_tokens=4)  # load (and pack) outside the timing
         first = _time_to_first_token(backend, conversations[0])
@@ -77,7 +81,7 @@ def single_stream(new_tokens: int, count: int) -> dict[str, float]:
         same = sum(r.text == ref for r, ref in zip(results, reference, strict=True))
         print(f"   tailor chat, {label:<17} {rates[label]:6.1f} tokens/s   {rates[label] / baseline:4.2f}x   "
               f"identical {same}/{count}   first token {first:5.2f} s   streamed {streamed:5.1f} tokens/s")
-    return rates
+    return baseline, rates, reference
 
 
 def prefix_reuse(new_tokens: int) -> None:
@@ -139,11 +143,11 @@ def _plain_generate_rate(backend, conversations, new_tokens: int, **options) -> 
 
 
 def _stream_rate(backend, conversation, new_tokens: int) -> float:
-    """tokens/s through `stream`, which generates on a helper thread to hand out pieces as they come."""
-    _, tokenizer = backend.model_and_tokenizer()
+    """tokens/s through `stream`, the pieces handed out as they are generated (tokens as the backend counts them)."""
     started = time.perf_counter()
-    text = "".join(backend.stream(conversation, max_tokens=new_tokens))
-    return len(tokenizer.encode(text, add_special_tokens=False)) / (time.perf_counter() - started)
+    stream = backend.stream(conversation, max_tokens=new_tokens)
+    "".join(stream)
+    return stream.usage.completion_tokens / (time.perf_counter() - started)
 
 
 def _time_to_first_token(backend, conversation) -> float:
@@ -153,8 +157,46 @@ def _time_to_first_token(backend, conversation) -> float:
     return float("nan")
 
 
-def llama_cpp_row(count: int, new_tokens: int, single: dict[str, float], batched: dict[str, float]) -> None:
-    print(f"\n4. llama.cpp on the same GGUF ({count} prompts, up to {new_tokens} new tokens each, 2 threads)")
+def llamacpp_rows(count: int, new_tokens: int, baseline: float, reference: list[str], batched: dict,
+                  batch_tokens: int) -> float:
+    """The llamacpp backend (llama.cpp in-process, the GGUF's own Q4_1 weights) against transformers float32:
+    single stream, first token, greedy agreement with float32 chat, batched throughput. Returns its stream rate."""
+    from tailor.backends.llamacpp import LlamaCppBackend
+    from tailor.backends.llamacpp_engine import engine_threads
+
+    conversations = prompts(count)
+    backend = LlamaCppBackend()
+    backend.chat(conversations[0], max_tokens=4)  # start the engine outside the timing
+    first = _time_to_first_token(backend, conversations[0])
+    streamed = _stream_rate(backend, conversations[0], new_tokens)
+    results = [backend.chat(c, max_tokens=new_tokens) for c in conversations]
+    rate = sum(r.usage.completion_tokens for r in results) / sum(r.latency_s for r in results)
+    same = sum(r.text == ref for r, ref in zip(results, reference, strict=True))
+    print(f"\n4. the llamacpp backend ({engine_threads()} threads; {count} prompts, up to {new_tokens} new tokens "
+          "each)")
+    print(f"   llamacpp single stream vs transformers float32: {rate:6.1f} / {baseline:6.1f} tokens/s = "
+          f"{rate / baseline:4.2f}x   greedy text identical to float32 chat {same}/{count}   "
+          f"first token {first:5.2f} s   streamed {streamed:5.1f} tokens/s")
+    batch_prompts = prompts(16)
+    started = time.perf_counter()
+    sequential = [backend.chat(c, max_tokens=batch_tokens) for c in batch_prompts]
+    one_by_one = sum(r.usage.completion_tokens for r in sequential) / (time.perf_counter() - started)
+    started = time.perf_counter()
+    together = backend.chat_batch(batch_prompts, max_tokens=batch_tokens)
+    parallel = sum(r.usage.completion_tokens for r in together) / (time.perf_counter() - started)
+    same = sum(a.text == b.text for a, b in zip(together, sequential, strict=True))
+    print(f"   llamacpp chat_batch, {backend.slots} slots   {parallel:6.1f} tokens/s   "
+          f"{parallel / one_by_one:4.2f}x its sequential {one_by_one:5.1f}   (16 prompts, up to {batch_tokens} tokens; "
+          f"{same}/16 answers identical to sequential)")
+    for label, value in batched.items():
+        print(f"   transformers best batch, {label:<8} {value:6.1f} tokens/s   "
+              f"llamacpp batched = {parallel / value:4.2f}x")
+    return rate
+
+
+def llama_cpp_row(count: int, new_tokens: int, single: dict[str, float], batched: dict[str, float],
+                  in_process: float) -> None:
+    print(f"\n5. llama-cpp-python on the same GGUF ({count} prompts, up to {new_tokens} new tokens each, 2 threads)")
     if importlib.util.find_spec("llama_cpp") is None:
         print("   skipped: llama-cpp-python is not installed (`make bench-full` installs it; it compiles ~5 min)")
         return
@@ -170,6 +212,7 @@ def llama_cpp_row(count: int, new_tokens: int, single: dict[str, float], batched
         produced += out["usage"]["completion_tokens"]
     rate = produced / (time.perf_counter() - started)
     print(f"   llama.cpp single stream        {rate:6.1f} tokens/s   1.00x")
+    print(f"   tailor llamacpp backend        {in_process:6.1f} tokens/s   {in_process / rate:4.2f}x   (target 0.9x)")
     for label, value in single.items():
         print(f"   tailor chat, {label:<17} {value:6.1f} tokens/s   {value / rate:4.2f}x")
     for label, value in batched.items():
@@ -179,16 +222,24 @@ def llama_cpp_row(count: int, new_tokens: int, single: dict[str, float], batched
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer prompts and tokens (a few minutes)")
+    parser.add_argument("--llamacpp", action="store_true",
+                        help="only the llamacpp backend's rows and the float32 rows they are measured against")
     args = parser.parse_args()
     from tailor.backends.local import LocalBackend
 
     count, new_tokens = (8, 32) if args.quick else (16, 64)
     sizes = [4, 8] if args.quick else [1, 4, 8, 16]
+    if args.llamacpp:
+        batched = {"float32": batched_vs_sequential(LocalBackend(), 16, new_tokens, [8], "float32")}
+        baseline, single, reference = single_stream(new_tokens * 2, 2 if args.quick else 4, (("float32", None),))
+        llamacpp_rows(2 if args.quick else 4, new_tokens * 2, baseline, reference, batched, new_tokens)
+        return
     batched = {"float32": batched_vs_sequential(LocalBackend(), count, new_tokens, sizes, "float32"),
                "int4": batched_vs_sequential(LocalBackend(quantize="int4"), count, new_tokens, sizes, "int4 weights")}
-    single = single_stream(new_tokens * 2, 2 if args.quick else 4)
+    baseline, single, reference = single_stream(new_tokens * 2, 2 if args.quick else 4)
     prefix_reuse(96)  # the agent's max_tokens: room for a whole tool call
-    llama_cpp_row(count, new_tokens * 2, single, batched)
+    in_process = llamacpp_rows(2 if args.quick else 4, new_tokens * 2, baseline, reference, batched, new_tokens)
+    llama_cpp_row(count, new_tokens * 2, single, batched, in_process)
 
 
 if __name__ == "__main__":

@@ -2,8 +2,8 @@
 
     TAILOR_HOME      cache folder (converted model, Chroma store, databases)   default ~/.cache/tailor
     TAILOR_RUNS      where training runs and reports go                        default ./runs
-    TAILOR_BACKEND   local | openai | fake (the list: tailor/backends/registry.py) default local
-    TAILOR_MODEL     local: a Hugging Face model folder or .gguf file; openai: see TAILOR_OPENAI_MODEL
+    TAILOR_BACKEND   local | llamacpp | openai | fake (the list: tailor/backends/registry.py) default local
+    TAILOR_MODEL     local: a Hugging Face folder or .gguf file; llamacpp: a .gguf file; openai: TAILOR_OPENAI_MODEL
     TAILOR_QUANTIZE  local: int4 | int8 (faster, numerics change)               default unset: float32
 """
 

@@ -28,8 +28,8 @@ def book_table(restaurant: str, party_size: int = 2) -> str:
 
 
 def test_get_backend_unknown_name_lists_the_valid_ones():
-    with pytest.raises(UsageError, match="local, openai, fake"):
-        get_backend("llamacpp")
+    with pytest.raises(UsageError, match="local, llamacpp, openai, fake"):
+        get_backend("vllm")
 
 
 def test_get_backend_reads_the_environment(monkeypatch):
@@ -65,7 +65,7 @@ def test_a_new_backend_is_one_registry_entry(monkeypatch, capsys):
     args = backend_options().parse_args(["--backend", "scripted"])
     assert get_backend(args.backend).name == "fake"  # the entry's class
     assert "scripted (replies from a script)" in " ".join(backend_options().format_help().split())
-    with pytest.raises(UsageError, match="local, openai, fake, scripted"):
+    with pytest.raises(UsageError, match="local, llamacpp, openai, fake, scripted"):
         get_backend("nonesuch")
     info(args)
     assert "backend       scripted\nmodel         fake-model" in capsys.readouterr().out

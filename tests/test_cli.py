@@ -48,8 +48,8 @@ def test_empty_prompt():
 
 
 def test_unknown_backend_lists_the_valid_ones(monkeypatch):
-    monkeypatch.setenv("TAILOR_BACKEND", "llamacpp")
-    one_line_error(tailor("chat", "hi"), "local, openai, fake")
+    monkeypatch.setenv("TAILOR_BACKEND", "vllm")
+    one_line_error(tailor("chat", "hi"), "local, llamacpp, openai, fake")
 
 
 def test_missing_model_path(monkeypatch, tmp_path):

@@ -1,6 +1,7 @@
-"""One contract for every real backend: the bundled model locally, and the openai backend talking to real
-OpenAI-compatible servers started on loopback (`transformers serve`, also with continuous batching, and
-`tailor serve`; llama.cpp's server too when llama-cpp-python is installed, else those cases are skipped)."""
+"""One contract for every real backend: the bundled model locally (transformers, and llama.cpp in-process), and
+the openai backend talking to real OpenAI-compatible servers started on loopback (`transformers serve`, also
+with continuous batching, and `tailor serve`; llama.cpp's server too when llama-cpp-python is installed, else
+those cases are skipped)."""
 
 from __future__ import annotations
 
@@ -13,12 +14,12 @@ from tailor.backends.tools import Tool
 pytestmark = pytest.mark.slow
 
 QUESTION = [{"role": "user", "content": "Name three colours of the rainbow."}]
-BACKENDS = ["local", "openai-transformers-serve", "openai-transformers-serve-cb", "openai-tailor-serve",
+BACKENDS = ["local", "llamacpp", "openai-transformers-serve", "openai-transformers-serve-cb", "openai-tailor-serve",
             "openai-llama-cpp"]
 # transformers serve ignores response_format and tools for llama-family models such as SmolLM2 (it logs
 # "Ignoring unsupported fields"), so those two clauses run against the local backend, tailor serve and
 # llama.cpp's server (JSON mode with a schema, its extension; tools in the prompt).
-STRUCTURED = ["local", "openai-tailor-serve", "openai-llama-cpp"]
+STRUCTURED = ["local", "llamacpp", "openai-tailor-serve", "openai-llama-cpp"]
 
 
 class Capital(BaseModel):
@@ -60,6 +61,10 @@ def llama_cpp_server(tmp_path_factory):
 def backend(request, local_backend):
     if request.param == "local":
         return local_backend
+    if request.param == "llamacpp":
+        from tailor.backends.llamacpp import LlamaCppBackend
+
+        return LlamaCppBackend()
     if request.param == "openai-llama-cpp":
         url, model = request.getfixturevalue("llama_cpp_server")
         # its server takes `tools` but never calls one with this model's plain chat template

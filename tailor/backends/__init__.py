@@ -1,8 +1,9 @@
 """Model backends behind one interface: `get_backend(name=None, *, model=None, adapter=None, ...)`.
 
-    local   transformers on the CPU, the bundled SmolLM2-135M-Instruct by default (TAILOR_MODEL to change)
-    openai  the openai SDK against any OpenAI-compatible server (OPENAI_BASE_URL, TAILOR_OPENAI_MODEL)
-    fake    scripted replies for unit tests
+    local     transformers on the CPU, the bundled SmolLM2-135M-Instruct by default (TAILOR_MODEL to change)
+    llamacpp  llama.cpp in-process (xllamacpp) on the bundled GGUF or any .gguf file
+    openai    the openai SDK against any OpenAI-compatible server (OPENAI_BASE_URL, TAILOR_OPENAI_MODEL)
+    fake      scripted replies for unit tests
 
 The list of backends and the choosing live in registry.py; the interface and result types in base.py (they
 are importable from here too, loaded on first use so that `tailor --help` never pays for pydantic).

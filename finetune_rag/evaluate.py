@@ -77,6 +77,29 @@ def retrieval_hits(questions: list[dict], store, k: int) -> dict:
     return {q["id"]: v.retrieve_for(store, q["question"], k) for q in questions}
 
 
+def selections(questions: list[dict], hits: dict, embed) -> dict:
+    """rag/'s extractive step once per question (the best sentences and their support), shared too."""
+    return {q["id"]: v.select(q["question"], hits[q["id"]], embed) for q in questions}
+
+
+def abstain_gate(questions: list[dict], chosen: dict) -> tuple[dict, dict]:
+    """Each question's abstain decision from a support threshold chosen on the other folds (rag.evaluate's
+    cross-validation, balanced accuracy), so no question is gated by a threshold fitted to it."""
+    from rag.evaluate import FOLDS, SEED, choose_threshold, cross_validated_gate
+
+    scores = {q["id"]: chosen[q["id"]].support for q in questions}
+    if len({q["answerable"] for q in questions}) < 2 or len(questions) < FOLDS:
+        gate = {i: s < v.ABSTAIN_SUPPORT for i, s in scores.items()}  # too few to cross-validate
+        return gate, {"method": "fixed threshold (too few questions to cross-validate)",
+                      "threshold": v.ABSTAIN_SUPPORT}
+    gate, thresholds = cross_validated_gate(questions, scores)
+    return gate, {"method": f"{FOLDS}-fold cross-validation (seed {SEED}), balanced accuracy",
+                  "fold_thresholds": thresholds,
+                  "all_questions_threshold": choose_threshold(list(scores.values()),
+                                                              [q["answerable"] for q in questions]),
+                  "ask_threshold": v.ABSTAIN_SUPPORT}
+
+
 def retrieval_recall(questions: list[dict], hits: dict) -> float | None:
     """Share of answerable questions with a right section among the passages (the ceiling for RAG)."""
     found = [any(section_name(h.source) in q["sources"] for h in hits[q["id"]])
@@ -84,10 +107,13 @@ def retrieval_recall(questions: list[dict], hits: dict) -> float | None:
     return _mean(found)
 
 
-def run_variant(name: str, questions: list[dict], hits: dict, args) -> tuple[list[dict], str]:
+def run_variant(name: str, questions: list[dict], context: dict, args) -> tuple[list[dict], str]:
+    """context: {"selected": id -> Selection, "gate": id -> abstain} (empty without retrieval)."""
     chosen = v.variant(name)
     backend = v.backend_for(chosen, args)
-    ready = [v.prepare(q["question"], chosen, hits.get(q["id"]) if chosen.retrieval else None) for q in questions]
+    ready = [v.prepare(q["question"], chosen, selection=context["selected"][q["id"]],
+                       abstain=context["gate"][q["id"]]) if chosen.retrieval else v.prepare(q["question"], chosen)
+             for q in questions]
     results = v.generate(backend, ready)
     return [score_one(q, p, r) for q, p, r in zip(questions, ready, results, strict=True)], backend.model
 
@@ -112,16 +138,30 @@ def evaluate(args) -> dict:
     for name in names:  # fail before any generation when an adapter is missing
         v.backend_options(v.variant(name), args.backend)
     needs_store = any(v.VARIANTS[n].retrieval for n in names)
-    hits = retrieval_hits(questions, v.open_course_store(), args.k) if needs_store else {}
+    context, calibration, hits = {"selected": {}, "gate": {}}, None, {}
+    if needs_store:
+        store = v.open_course_store()
+        hits = retrieval_hits(questions, store, args.k)
+        context["selected"] = selections(questions, hits, store.embed)
+        context["gate"], calibration = abstain_gate(questions, context["selected"])
     per_variant, rows_by_variant, models = {}, {}, {}
     for name in names:
         started = time.perf_counter()
         print(f"[{name}] {v.VARIANTS[name].label}: {len(questions)} questions ...", file=sys.stderr, flush=True)
-        rows, models[name] = run_variant(name, questions, hits, args)
+        rows, models[name] = run_variant(name, questions, context, args)
         rows_by_variant[name] = rows
         per_variant[name] = summarize(rows)
         print(f"[{name}] done in {time.perf_counter() - started:.0f} s", file=sys.stderr, flush=True)
-    return result_document(args, questions, names, per_variant, rows_by_variant, models, hits)
+    document = result_document(args, questions, names, per_variant, rows_by_variant, models, hits)
+    document["abstention_calibration"] = calibration
+    document["extractive_recall"] = extractive_recall(questions, context["selected"]) if hits else None
+    return document
+
+
+def extractive_recall(questions: list[dict], selected: dict) -> float | None:
+    """Share of answerable questions whose shown sentences hold every required fact (the ceiling now)."""
+    return _mean([has_facts(" ".join(h.text for h in selected[q["id"]].shown), q["facts"])
+                  for q in questions if q["answerable"]])
 
 
 def result_document(args, questions, names, per_variant, rows_by_variant, models, hits) -> dict:

@@ -3,8 +3,11 @@
     python -m finetune_rag.raft            # rewrites data/finetune_rag/raft_train.jsonl (deterministic)
 
 RAFT (retrieval-augmented fine-tuning) trains the model on the prompt it will see with retrieval: the
-passage that answers the question sits at a random position among distractor passages from other
-sections, and the answer, in the tutor's voice, uses that passage and cites its number. Some questions are
+passage that answers the question sits among distractor passages from other sections, and the prompt shows
+what rag/'s extractive step keeps of them at question time (the best SHORT_SENTENCES sentences under their
+passage numbers, variants.select). The sentences that hold the answer are placed at a random rank among
+the distractors' best ones, so the passage number to cite moves around; the answer, in the tutor's voice,
+restates them and cites that number. Some questions are
 shown with distractors only, and questions the course never covers are added; for both the target is the
 tutor's abstention, so the model learns to say so instead of guessing.
 
@@ -22,11 +25,15 @@ from pathlib import Path
 from finetune_rag.course import notes_folder, raft_questions_path, raft_train_path, read_jsonl
 from finetune_rag.prompts import GROUNDING, TUTOR_SYSTEM, grounded_messages
 from finetune_rag.scoring import ABSTAIN_SENTENCE, normalize
+from finetune_rag.variants import SHORT_SENTENCES
 from finetuning.voice import GREETING, complies
 
 SEED = 13
 PASSAGES = 3  # passages per prompt, as `tailor course ask` retrieves (k=3)
-NO_ORACLE_SHARE = 0.15  # share of answerable questions also shown without their passage (target: abstain)
+# Share of answerable questions also shown without their passage (target: abstain). Small, because the
+# support gate (variants.ABSTAIN_SUPPORT) already abstains where nothing matches; the adapter should abstain
+# only when the shown sentences hold nothing that answers.
+NO_ORACLE_SHARE = 0.05
 CHECKS = ["Can you say in your own words why that is?", "Does that match the worked example in the notes?",
           "How would you explain this to a classmate?", "Where else in the course could you use this?",
           "Which part of this would you like to practise next?"]
@@ -94,15 +101,46 @@ def record(question: str, context: list, answer: str, oracle: int | None, sectio
 
 def answerable_example(item: dict, oracle, passages: list, rng: random.Random) -> dict:
     context = distractors(passages, item["section"], PASSAGES - 1, rng)
-    position = rng.randrange(PASSAGES)
-    context.insert(position, oracle)
-    return record(item["question"], context, tutor_answer(item["answer"], position + 1, rng), position + 1,
-                  item["section"])
+    context.insert(rng.randrange(PASSAGES), oracle)
+    shown = short_with_answer(item, context, context.index(oracle) + 1, rng)
+    number = next(n for n, hit in enumerate(shown, 1) if hit.id == oracle.id)
+    return record(item["question"], shown, tutor_answer(item["answer"], number, rng), number, item["section"])
+
+
+def short_with_answer(item: dict, context: list, oracle_number: int, rng: random.Random) -> list:
+    """The short context of variants.select, with the oracle's answering sentences at a random rank: the
+    fewest of its sentences that hold every fact and number of the answer, then the best of the rest."""
+    from rag.answer import short_context
+    from rag.extractive import rank_sentences
+
+    ranked = rank_sentences(item["question"], context)  # by words: deterministic, no model
+    mine = [c for c in ranked if c.passage == oracle_number]
+    needed = []
+    for c in sorted(mine, key=lambda c: -len(holds(item, c.text))):  # greedy: most facts first
+        if leaks(item, " ".join(x.text for x in needed)):
+            needed.append(c)
+    others = [c for c in ranked if c not in needed][:max(0, SHORT_SENTENCES - len(needed))]
+    at = rng.randrange(len(others) + 1)
+    order = others[:at] + needed + others[at:]
+    shown = short_context(context, order, len(order))
+    if leaks(item, next(h.text for h in shown if h.id == context[oracle_number - 1].id)):
+        raise ValueError(f"training question {item['question']!r}: its answer is not in its shown sentences")
+    return shown
+
+
+def holds(item: dict, text: str) -> list[str]:
+    """The facts and numbers of the answer that a text holds."""
+    everything = item["facts"] + _NUMBER.findall(item["answer"])
+    missing = leaks(item, text)
+    return [x for x in everything if x not in missing]
 
 
 def abstain_example(item: dict, passages: list, rng: random.Random) -> dict:
+    from finetune_rag.variants import select
+
     context = distractors(passages, item.get("section"), PASSAGES, rng)
-    return record(item["question"], context, abstain_answer(rng), None, item.get("section"))
+    return record(item["question"], select(item["question"], context).shown, abstain_answer(rng), None,
+                  item.get("section"))
 
 
 def build(items: list[dict], passages: list, seed: int = SEED, no_oracle_share: float = NO_ORACLE_SHARE,

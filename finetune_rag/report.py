@@ -27,12 +27,19 @@ def print_table(document: dict) -> None:
     variants = document["variants"]
     print(f"\n{document['items']} questions, backend {document['backend']}, k={document['k']} passages"
           + (f", a right section retrieved for {100 * document['retrieval_recall']:.0f}% of answerable ones"
-             if document.get("retrieval_recall") is not None else ""))
+             if document.get("retrieval_recall") is not None else "")
+          + (f"; the sentences shown hold every fact for {100 * document['extractive_recall']:.0f}%"
+             if document.get("extractive_recall") is not None else ""))
     header = f"{'variant':<14}" + "".join(f"{title:>12}" for _, title in COLUMNS)
     print(header)
     print("-" * len(header))
     for name, numbers in variants.items():
         print(f"{name:<14}" + "".join(f"{_cell(key, numbers.get(key)):>12}" for key, _ in COLUMNS))
+    if document.get("abstention_calibration"):
+        cal = document["abstention_calibration"]
+        print(f"abstention gate: {cal['method']}"
+              + (f", fold thresholds {', '.join(f'{t:.3f}' for t in cal['fold_thresholds'])}"
+                 if "fold_thresholds" in cal else f", threshold {cal['threshold']}"))
     if document.get("baseline"):
         print(f"(baseline: {document['baseline']}, {variants[document['baseline']]['label']})")
 

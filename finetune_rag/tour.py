@@ -37,7 +37,7 @@ def run(args) -> str:
         except UsageError as missing:
             print(f"  {name:<7} skipped: {missing}")
             continue
-        ready = v.prepare(QUESTION, chosen, hits if chosen.retrieval else None)
+        ready = v.prepare(QUESTION, chosen, hits if chosen.retrieval else None, embed=store.embed)
         reply = v.final_reply(v.generate(backend, [ready], max_tokens=96)[0], ready.hits)
         text = reply.text
         marks = (has_facts(text, FACTS), all(voice(QUESTION, text).values()),

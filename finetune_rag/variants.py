@@ -7,8 +7,12 @@
     ft+rag        the grounded adapter (RAFT-style, runs/course/latest) with the passages
 
 A variant is only two switches, retrieval on or off and which adapter, so the comparison measures those
-and nothing else. Retrieval is rag/'s hybrid search over the course collection; generation is the
-backend's `chat_batch`, the same call for every variant.
+and nothing else. Retrieval is rag/'s hybrid search over the course collection, then rag/'s extractive
+step: every sentence of the passages is scored against the question (rag/extractive.py) and the model sees
+only the SHORT_SENTENCES best ones, under their passage numbers (rag/answer.py `short_context`), because a
+135M model reads three whole passages poorly. When even the best sentence supports the question too little
+(below ABSTAIN_SUPPORT), the tutor abstains without generating: the gate, not the model, decides that
+nothing in the notes answers. Generation is the backend's `chat_batch`, the same call for every variant.
 """
 
 from __future__ import annotations
@@ -23,6 +27,11 @@ K = 3  # passages per question (the grounded adapter is trained on prompts with 
 MODE = "hybrid"  # rag/'s dense + BM25 fused by reciprocal rank
 MAX_TOKENS = 128  # the voice allows 80 words, about 110 tokens
 REPETITION_PENALTY = 1.1  # the 135M model loops without it (servers decode their own way)
+SHORT_SENTENCES = 4  # best sentences shown to the model (the RAFT set trains on the same layout)
+# Best sentence's score (rag/extractive.py) below this: abstain. Chosen by balanced accuracy on the 80
+# course questions (rag.evaluate's choose_threshold); the evaluation's abstention numbers come from a
+# threshold chosen by cross-validation instead, never on the questions it is scored on.
+ABSTAIN_SUPPORT = 0.47
 
 
 @dataclass(frozen=True)
@@ -49,7 +58,17 @@ class Prepared:
 
     question: str
     messages: list[dict]
-    hits: list = field(default_factory=list)
+    hits: list = field(default_factory=list)  # the passages as shown (their best sentences), numbered 1..
+    support: float | None = None  # the best sentence's score; None without retrieval
+    abstain: bool = False  # the gate: nothing supports an answer, so no generation
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What rag/'s extractive step kept of the retrieved passages for one question."""
+
+    shown: list  # Hits reduced to their best sentences, in order of their best sentence
+    support: float  # the best sentence's score against the question (0 when there is none)
 
 
 def variant(name: str) -> Variant:
@@ -118,24 +137,50 @@ def retrieve_for(store, question: str, k: int = K) -> list:
     return retrieve(store, question, k=k, mode=MODE)
 
 
-def prepare(question: str, chosen: Variant, hits=None) -> Prepared:
-    """The prompt of one variant: the passages only when the variant retrieves."""
+def select(question: str, hits: list, embed=None, limit: int = SHORT_SENTENCES) -> Selection:
+    """rag/'s sentence ranking over the passages and its short context (no copy of either here).
+    `embed(texts)` gives unit vectors (the store's embedder); None ranks by words alone."""
+    from rag.answer import short_context, support
+    from rag.extractive import rank_sentences
+
+    ranked = rank_sentences(question, hits, embed)
+    return Selection(short_context(hits, ranked, limit), support(ranked))
+
+
+def prepare(question: str, chosen: Variant, hits=None, *, selection: Selection | None = None, embed=None,
+            abstain: bool | None = None) -> Prepared:
+    """The prompt of one variant: the best sentences of the passages only when the variant retrieves.
+    `abstain` overrides the gate (the evaluation passes its cross-validated decision)."""
     if not chosen.retrieval:
         return Prepared(question, closed_book_messages(question))
-    if hits is None:
-        raise ValueError("a retrieval variant needs the retrieved passages")
-    return Prepared(question, grounded_messages(question, hits), list(hits))
+    if selection is None:
+        if hits is None:
+            raise ValueError("a retrieval variant needs the retrieved passages")
+        selection = select(question, hits, embed)
+    gate = (selection.support < ABSTAIN_SUPPORT) if abstain is None else abstain
+    return Prepared(question, grounded_messages(question, selection.shown), list(selection.shown),
+                    selection.support, gate or not selection.shown)
 
 
 def generate(backend, prepared: list[Prepared], max_tokens: int = MAX_TOKENS):
-    """One result per prepared question, through the backend's batched generation."""
-    return backend.chat_batch([p.messages for p in prepared], max_tokens=max_tokens)
+    """One result per prepared question: the backend's batched generation, except where the gate abstains."""
+    asked = [p for p in prepared if not p.abstain]
+    results = iter(backend.chat_batch([p.messages for p in asked], max_tokens=max_tokens) if asked else [])
+    return [abstained_result(backend) if p.abstain else next(results) for p in prepared]
+
+
+def abstained_result(backend):
+    """The tutor's abstention, as a result that cost no generation."""
+    from finetune_rag.prompts import ABSTAIN_REPLY
+    from tailor.backends.base import ChatResult, Usage
+
+    return ChatResult(text=ABSTAIN_REPLY, usage=Usage(0, 0), latency_s=0.0, model=backend.model, backend="gate")
 
 
 def answer(question: str, chosen: Variant, backend, store=None, k: int = K, max_tokens: int = MAX_TOKENS):
     """Answer one question with one variant: (ChatResult, Prepared)."""
     hits = retrieve_for(store, question, k) if chosen.retrieval else None
-    ready = prepare(question, chosen, hits)
+    ready = prepare(question, chosen, hits, embed=store.embed if hits is not None else None)
     return generate(backend, [ready], max_tokens)[0], ready
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from types import SimpleNamespace
 
 import pytest
 
@@ -23,6 +24,34 @@ def hits():
                 1.0 / n, 0.5) for n in (1, 2, 3)]
 
 
+def blocks(user: str) -> list[str]:
+    """The texts of rag/'s numbered data block, in the order it numbers them."""
+    return [t.strip() for t in re.findall(r'Text \[\d+\][^\n]*:\n"""\n(.*?)\n"""', user, re.DOTALL)]
+
+
+def test_the_gate_abstains_without_generating_when_nothing_supports_an_answer(fake):
+    from finetune_rag.prompts import ABSTAIN_REPLY
+
+    chosen = v.variant("ft+rag")
+    weak = v.prepare("Who won the 1998 chess final?", chosen, hits())  # shares no word with the passages
+    assert weak.abstain and weak.support < v.ABSTAIN_SUPPORT
+    strong = v.prepare("Which passage text has fact F2?", chosen, hits(), abstain=False)
+    fake.queue(text="Great question! Passage text number 2 has fact F2 [1]. Is that clear?")
+    results = v.generate(fake, [weak, strong])
+    assert len(fake.requests) == 1  # only the supported question reached the model
+    assert results[0].text == ABSTAIN_REPLY and scoring.abstains(results[0].text)
+    assert "F2" in results[1].text
+
+
+def test_selection_shows_the_best_sentences_under_their_passage_numbers():
+    long = Hit("l", "The median is 42. The mean of the croissant sales is 44.57. Bakeries open early.",
+               "course/05-mean.md", "Mean", 1.0)
+    chosen = v.select("What is the mean of the croissant sales?", [hits()[0], long], limit=2)
+    assert chosen.shown[0].source == "course/05-mean.md"  # the passage of the best sentence comes first
+    assert chosen.shown[0].text.startswith("The mean of the croissant sales is 44.57.")
+    assert sum(len(h.text.splitlines()) for h in chosen.shown) == 2
+
+
 def finished_run(name: str):
     """A completed run folder as finetuning/ leaves it (run card written, `latest` switched)."""
     from tailor.runfiles import RUN_CARD, mark_latest, new_run_dir
@@ -37,7 +66,7 @@ def finished_run(name: str):
 @pytest.mark.parametrize("name", list(v.VARIANTS))
 def test_each_variant_prompt_holds_context_only_when_it_retrieves(name, fake):
     chosen = v.variant(name)
-    ready = v.prepare(QUESTION, chosen, hits() if chosen.retrieval else None)
+    ready = v.prepare(QUESTION, chosen, hits() if chosen.retrieval else None, abstain=False)
     fake.queue(text="Great question! The upper fence is 69 [1]. Why?")
     v.generate(fake, [ready])
     sent = fake.requests[-1].messages
@@ -48,11 +77,9 @@ def test_each_variant_prompt_holds_context_only_when_it_retrieves(name, fake):
     texts = [h.text for h in hits()]
     if chosen.retrieval:
         assert GROUNDING in system
-        assert all(t in user for t in texts)
-        # rag/'s numbered data block, in retrieval order: "[n]" comes before the n-th passage
-        places = [user.index(t) for t in texts]
-        assert places == sorted(places)
-        assert all(user.index(f"[{n}]") < place for n, place in enumerate(places, 1))
+        # rag/'s numbered data block of the best sentences, numbered as ready.hits (the citations' numbers)
+        assert len(ready.hits) == 3 and blocks(user) == [h.text for h in ready.hits]
+        assert sorted(h.text for h in ready.hits) == sorted(texts)
     else:
         assert system == TUTOR_SYSTEM and user == QUESTION
         assert not any(t in user for t in texts)
@@ -80,8 +107,9 @@ def test_evaluation_retrieves_once_per_question_and_shares_the_passages(monkeypa
     questions = load_questions()[:2] + [q for q in load_questions() if not q["answerable"]][:1]
     calls = []
     monkeypatch.setattr(evaluate, "load_questions", lambda: questions)
-    monkeypatch.setattr(v, "open_course_store", lambda: "store")
+    monkeypatch.setattr(v, "open_course_store", lambda: SimpleNamespace(embed=None))
     monkeypatch.setattr(v, "retrieve_for", lambda store, q, k: calls.append(q) or hits())
+    monkeypatch.setattr(v, "ABSTAIN_SUPPORT", -1.0)  # the fake passages share no words: let all through
     monkeypatch.setattr(v, "backend_for", lambda chosen, args: fake)
     for _ in range(len(v.VARIANTS) * len(questions)):
         fake.queue(text="Great question! It is 3 decimal places [1]. Does that help?")
@@ -111,9 +139,10 @@ def passages():
 
 
 def shown(user: str, passages: list) -> list:
-    """The course passages a prompt shows, in the order it numbers them (whatever rag/'s layout)."""
-    found = [(user.index(p.text.strip()), p) for p in passages if p.text.strip() in user]
-    return [p for _, p in sorted(found, key=lambda pair: pair[0])]
+    """The course passages a prompt shows (by their best sentences), in the order it numbers them."""
+    def origin(text):
+        return next(p for p in passages if all(line in p.text for line in text.splitlines()))
+    return [origin(text) for text in blocks(user)]
 
 
 def test_raft_puts_the_right_section_among_distractors_and_cites_it(built, passages):
@@ -121,11 +150,11 @@ def test_raft_puts_the_right_section_among_distractors_and_cites_it(built, passa
     by_question = {i["question"]: i for i in items}
     answerable = [r for r in records if r["oracle"] is not None]
     assert len(answerable) == sum(1 for i in items if i["section"])
-    assert len({r["oracle"] for r in answerable}) == raft.PASSAGES  # the right passage moves around
+    assert len({r["oracle"] for r in answerable}) >= 2  # the right passage's number moves around
     for rec in answerable:
         item = by_question[rec["question"]]
         docs = shown(rec["messages"][1]["content"], passages)
-        assert len(docs) == raft.PASSAGES
+        assert 1 <= len(docs) <= raft.PASSAGES  # the passages with one of the best sentences
         sections = [raft.section_of(p) for p in docs]
         assert sections[rec["oracle"] - 1] == item["section"]
         assert sections.count(item["section"]) == 1  # the others are distractors from other sections
@@ -142,7 +171,7 @@ def test_raft_never_leaks_the_answer_outside_the_context(built, passages):
             assert reply.startswith("Great question! " + scoring.ABSTAIN_SENTENCE)
             assert item["section"] is None or item["section"] not in user  # its section is not shown
             continue
-        oracle_text = shown(user, passages)[rec["oracle"] - 1].text
+        oracle_text = blocks(user)[rec["oracle"] - 1]  # only the sentences the prompt shows
         assert scoring.has_facts(oracle_text, item["facts"])
         for fact in item["facts"]:
             assert scoring.normalize(fact) not in scoring.normalize(system + rec["question"])
@@ -163,7 +192,7 @@ def test_raft_answers_follow_the_voice_and_abstentions_exist(built):
     _, records = built
     assert all(complies(r["question"], r["messages"][-1]["content"]) for r in records)
     share = sum(r["oracle"] is None for r in records) / len(records)
-    assert 0.1 < share < 0.4
+    assert 0.1 < share < 0.3
 
 
 def test_training_questions_are_not_the_evaluation_questions(built):
@@ -262,7 +291,7 @@ def test_the_eval_result_is_written_atomically(tmp_path):
 def test_the_tour_skips_untrained_variants_and_scores_the_rest(monkeypatch, fake, capsys):
     from finetune_rag import tour
 
-    monkeypatch.setattr(tour, "ensure_ingested", lambda: "store")
+    monkeypatch.setattr(tour, "ensure_ingested", lambda: SimpleNamespace(embed=None))
     fence = Hit("f", "The upper fence for the croissant sales is 69.", "course/09-outliers-and-fences.md", "F", 1.0)
     monkeypatch.setattr(v, "retrieve_for", lambda store, q, k=3: [fence] + hits()[:2])
     real_backend_for = v.backend_for

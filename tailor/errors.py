@@ -101,7 +101,13 @@ def _is_sqlite_open_error(error: BaseException) -> bool:
 def report_bug(error: BaseException) -> str:
     """The one line an unexpected error prints: it is a bug, where it happened, where to report it and how to
     see the whole traceback."""
-    detail = str(error).splitlines()[0][:200] if str(error) else ""
+    import os
+
+    from tailor.redact import redact
+
+    # an exception from a library may quote a server's reply, and with it a key: never printed
+    key = os.environ.get("OPENAI_API_KEY", "")
+    detail = redact(str(error).splitlines()[0], [key])[:200] if str(error) else ""
     return (f"internal error: {type(error).__name__}: {detail}{_where(error)}. This is a bug in tailor, not "
             f"in your input; please report it to {REPORT_TO} with the traceback (run again with "
             f"{DEBUG_ENV}=1 to see it)")

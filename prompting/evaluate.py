@@ -127,13 +127,23 @@ def evaluate(backend, limit: int | None = None, techniques=TECHNIQUES, max_repai
     for technique in techniques:
         runs[technique] = (run_structured(backend, requests, default, group_size) if technique == "structured"
                            else run_free_text(backend, requests, technique, group_size))
+        progress(technique, runs[technique], started)
     if ablation and "structured" in runs:
         runs["structured, repair off"] = first_attempts(runs["structured"])
         for name, variant in ABLATION.items():
             variant = replace(variant, max_repairs=max_repairs,
                               candidates=variant.candidates if variant.candidates == 1 else candidates)
             runs[f"structured, {name}"] = run_structured(backend, requests, variant, group_size, name)
+            progress(name, runs[f"structured, {name}"], started)
     return summarize(backend, ids, runs, time.perf_counter() - started, limit, max_repairs)
+
+
+def progress(name: str, results: list[RecipeResult], started: float) -> None:
+    """One line per finished row on standard error, so a long run shows its numbers as they come."""
+    passed = sum(r.recipe is not None and r.report.passed for r in results)
+    parsed = sum(r.recipe is not None for r in results)
+    print(f"  = {name}: all checks {passed}/{len(results)}, parsed {parsed}/{len(results)} "
+          f"({time.perf_counter() - started:.0f} s so far)", file=sys.stderr, flush=True)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

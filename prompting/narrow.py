@@ -32,7 +32,7 @@ from prompting.schema import Ingredient, Recipe, RecipeRequest
 from tailor.chat_format import HIDE_FROM_PROMPT
 
 MAX_NAMES = 120  # a fridge of 4,000 characters still makes a grammar that compiles in well under a second
-TITLE = r"^[A-Z][a-z]+( [A-Z][a-z]+| and| with){1,4}$"  # "Spinach and Feta Omelette"
+TITLE = r"^[A-Z][a-z]{1,14}( [A-Z][a-z]{1,14}| and| with){1,4}$"  # "Spinach and Feta Omelette"
 UNITS = "g|ml|tbsp|tsp|cup|cups|clove|cloves|slice|slices|can|cans|piece|pieces|handful|pinch"
 QUANTITY = rf"^(1/2|1/4|[1-9][0-9]{{0,2}})( ({UNITS}))?$"  # "2", "100 g", "1/2 cup"
 STEP = rf"^({'|'.join(v.capitalize() for v in COOKING_VERBS)}) [a-z0-9 ,']{{12,80}}\.$"
@@ -61,14 +61,15 @@ def narrowed_recipe(request: RecipeRequest, tight: bool = True, hidden: bool = T
     if names:
         fields["name"] = (Literal[tuple(names)], Field(description="a fridge item or a pantry staple"))
     if tight:
-        fields["quantity"] = (str, Field(pattern=QUANTITY, max_length=16))
+        # no max_length beside a pattern: xgrammar ignores it (and says so); each pattern is bounded itself
+        fields["quantity"] = (str, Field(pattern=QUANTITY))
     ingredient = create_model("FridgeIngredient", __base__=Ingredient, **fields) if fields else Ingredient
     limit = min(request.max_minutes or 240, 240)
     recipe_fields = {"ingredients": (list[ingredient], Field(min_length=1, max_length=7)),
                      "total_minutes": (int, Field(ge=1, le=limit))}
     if tight:
-        recipe_fields |= {"title": (str, Field(pattern=TITLE, max_length=50)),
-                          "steps": (list[Annotated[str, Field(pattern=STEP, max_length=90)]],
+        recipe_fields |= {"title": (str, Field(pattern=TITLE)),
+                          "steps": (list[Annotated[str, Field(pattern=STEP)]],
                                     Field(min_length=3, max_length=5))}
     return create_model("FridgeRecipe", __base__=HiddenRecipe if hidden else Recipe, **recipe_fields)
 

@@ -64,6 +64,14 @@ def summarize(rows: list[dict]) -> dict:
     }
 
 
+def progress_line(numbers: dict) -> str:
+    """A variant's main rates as soon as it is measured (a long run shows its results as they come)."""
+    def pct(key):
+        return "n/a" if numbers[key] is None else f"{100 * numbers[key]:.0f}%"
+    return (f"correct {pct('correctness')}, cited ok {pct('citation_correctness')}, voice "
+            f"{pct('voice_compliance')}, abstains {pct('abstention')}, false abst. {pct('false_abstention')}")
+
+
 def rate(rows: list[dict], key: str):
     return _mean([bool(r[key]) for r in rows])
 
@@ -151,7 +159,8 @@ def evaluate(args) -> dict:
         rows, models[name] = run_variant(name, questions, context, args)
         rows_by_variant[name] = rows
         per_variant[name] = summarize(rows)
-        print(f"[{name}] done in {time.perf_counter() - started:.0f} s", file=sys.stderr, flush=True)
+        print(f"[{name}] done in {time.perf_counter() - started:.0f} s: {progress_line(per_variant[name])}",
+              file=sys.stderr, flush=True)
     document = result_document(args, questions, names, per_variant, rows_by_variant, models, hits)
     document["abstention_calibration"] = calibration
     document["extractive_recall"] = extractive_recall(questions, context["selected"]) if hits else None

@@ -9,11 +9,9 @@ at it; the agent then loads that adapter on the local backend.
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 from agents import ADAPTER_RUN_NAME
 from tailor.config import runs_dir
-from tailor.runfiles import RUN_CARD, read_card, write_json
 
 RANK = 8  # rank 8 on all projections: 2.4 M trainable parameters, under 5 MB saved in bfloat16
 LR = 1e-3
@@ -40,41 +38,8 @@ def train_from_args(args) -> int:
     print(f"training the tool-calling adapter (rank {RANK}, {config.epochs:g} epochs"
           f"{f', at most {args.max_steps} steps' if args.max_steps else ''}) ...", file=sys.stderr)
     run = train(config)
-    size = compact(run)
+    from tailor.adapters import compact
+
+    size = compact(run)  # bfloat16, no optimizer state: small enough to ship (the card holds both SHA-256s)
     print(f"adapter saved to {run} ({size / 1e6:.1f} MB); `tailor reserve` now uses it on the local model")
     return 0
-
-
-def compact(run: Path) -> int:
-    """Make the run small enough to ship: bfloat16 adapter weights, no optimizer checkpoint; the run card
-    gains the SHA-256 of the base model's weights, so a changed base model shows the adapter is stale.
-    Returns the run folder's size in bytes."""
-    import shutil
-
-    import torch
-    from safetensors.torch import load_file, save_file
-
-    weights = run / "adapter_model.safetensors"
-    tensors = {name: t.to(torch.bfloat16) for name, t in load_file(weights).items()}
-    save_file(tensors, weights, metadata={"format": "pt"})
-    shutil.rmtree(run / "checkpoints", ignore_errors=True)  # optimizer state: 3x the adapter, only for --resume
-    card = read_card(run)
-    card["base_weights_sha256"] = base_weights_sha256(card["config"].get("base"))
-    card["adapter_dtype"] = "bfloat16"
-    write_json(run / RUN_CARD, card)
-    return sum(p.stat().st_size for p in run.rglob("*") if p.is_file())
-
-
-def base_weights_sha256(base: str | None = None) -> str:
-    """SHA-256 over the base model folder's weight files (safetensors), in name order."""
-    import hashlib
-
-    from tailor.models import resolve_model
-
-    folder, _ = resolve_model(base)
-    digest = hashlib.sha256()
-    for path in sorted(folder.glob("*.safetensors")):
-        with path.open("rb") as handle:
-            for block in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(block)
-    return digest.hexdigest()

@@ -21,7 +21,8 @@ def tour(tmp_path_factory):
     env.pop("TAILOR_BACKEND", None)
     done = subprocess.run([sys.executable, "-m", "tailor", "tour"], cwd=folder, env=env, capture_output=True,
                           text=True, timeout=900)
-    summary = done.stdout.split("=== tour summary ===")[-1]
+    (folder / "tour.out").write_text(done.stdout + "\n--- stderr ---\n" + done.stderr)  # for a failure's reader
+    summary = done.stdout.split("=== tour summary ===")[-1].split("=== try next ===")[0]
     lines = {line.split()[0]: line for line in summary.splitlines() if line.strip() and not line.startswith("===")}
     return done, lines, folder
 
@@ -29,7 +30,7 @@ def tour(tmp_path_factory):
 def test_every_step_ran_without_a_failure_or_a_progress_bar(tour):
     done, lines, _ = tour
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
-    assert "FAILED" not in done.stdout and "skipped" not in done.stdout
+    assert "FAILED" not in done.stdout and "skipped:" not in done.stdout  # a variant without its adapter
     assert "Loading weights" not in done.stdout + done.stderr and "it/s]" not in done.stdout + done.stderr
     assert "=== try next ===" in done.stdout
 

@@ -32,6 +32,14 @@ def isolated_home(tmp_path, monkeypatch):
 
 
 @pytest.fixture
+def no_shipped_adapters(tmp_path, monkeypatch):
+    """A checkout without adapters/ (a user's copy of one folder): what a demo says before any training."""
+    from tailor import adapters
+
+    monkeypatch.setattr(adapters, "SHIPPED_DIR", tmp_path / "no-adapters")
+
+
+@pytest.fixture
 def fake():
     from tailor.backends.fake import FakeBackend
 

@@ -93,7 +93,7 @@ def test_each_variant_loads_exactly_its_adapter():
         assert options["adapter"] == adapter, name
 
 
-def test_a_missing_adapter_names_the_command_that_trains_it():
+def test_a_missing_adapter_names_the_command_that_trains_it(no_shipped_adapters):
     with pytest.raises(UsageError, match="tailor course train"):
         v.backend_options(v.variant("ft+rag"), "local")
     with pytest.raises(UsageError, match="tailor tutor train"):
@@ -255,7 +255,7 @@ def run_cli(*argv):
     return main(["course", *argv])
 
 
-def test_asking_before_ingest_or_training_names_the_command(capsys):
+def test_asking_before_ingest_or_training_names_the_command(capsys, no_shipped_adapters):
     assert run_cli("ask", "What is the Rule of 40?", "--backend", "fake") == 2
     assert "run `tailor course ingest` first" in capsys.readouterr().err
     assert run_cli("ask", "What is the Rule of 40?", "--variant", "ft", "--backend", "local") == 2
@@ -288,7 +288,7 @@ def test_the_eval_result_is_written_atomically(tmp_path):
     assert not list(path.parent.glob(".*tmp"))
 
 
-def test_the_tour_skips_untrained_variants_and_scores_the_rest(monkeypatch, fake, capsys):
+def test_the_tour_skips_untrained_variants_and_scores_the_rest(monkeypatch, fake, capsys, no_shipped_adapters):
     from finetune_rag import tour
 
     monkeypatch.setattr(tour, "ensure_ingested", lambda: SimpleNamespace(embed=None))

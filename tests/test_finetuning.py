@@ -143,7 +143,7 @@ def test_train_reports_a_bad_line_with_exit_code_2(tmp_path, capsys):
     assert "d.jsonl:2" in capsys.readouterr().err
 
 
-def test_chat_without_an_adapter_says_how_to_train_one(capsys):
+def test_chat_without_an_adapter_says_how_to_train_one(capsys, no_shipped_adapters):
     assert main(["tutor", "chat", "What is gravity?"]) == 2
     assert "tailor tutor train" in capsys.readouterr().err
 

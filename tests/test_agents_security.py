@@ -8,23 +8,11 @@ import subprocess
 import sys
 
 import pytest
+from agent_cases import CALL, SAID, TODAY, bookings
 
-from agents import db
 from agents.graph import ReservationAgent
 from agents.state import Context
 from agents.tools import run_tool
-
-TODAY = dt.date(2027, 3, 1)
-SAID = "Book a table for 3 at Casa Lupo on 2027-03-05 at 20:00"
-CALL = ("book_table", {"restaurant": "Casa Lupo", "party_size": 3, "date": "2027-03-05", "time": "20:00"})
-
-
-def bookings(path):
-    conn = db.connect(path)
-    try:
-        return db.bookings(conn)
-    finally:
-        conn.close()
 
 
 def tailor(*args):

@@ -110,16 +110,9 @@ def test_a_diverging_run_saves_nothing_and_leaves_latest_alone(tmp_path):
     enough to blow the LoRA weights up: the first step is warm-up (learning rate 0), the second moves the
     weights by about 1e30, and the forward pass after overflows to NaN. Four tiny real steps."""
     from finetuning.train import train
-    from tailor.runfiles import RUN_CARD, latest_run, mark_latest, run_root
+    from tailor.runfiles import latest_run, run_root
 
-    good = run_root("tutor") / "20260101-000000"
-    good.mkdir(parents=True)
-    (good / RUN_CARD).write_text("{}")
-    mark_latest(good, "tutor")
-    data = tmp_path / "two.jsonl"
-    data.write_text("".join(json.dumps({"messages": [{"role": "user", "content": q},
-                                                     {"role": "assistant", "content": a}]}) + "\n"
-                            for q, a in [("What is rain?", "Water from clouds."), ("What is ice?", "Frozen water.")]))
+    good, data = a_good_latest_and_two_records(tmp_path)
     config = TrainConfig(data=data, lr=1e30, max_steps=4, batch_size=1, rank=2, alpha=4, max_length=128,
                          save_steps=100)
     with pytest.raises(UsageError, match="diverged .*nothing was saved"):
@@ -144,17 +137,10 @@ def test_train_with_a_huge_learning_rate_saves_nothing_and_keeps_latest(lr, dive
     and moves latest (the control: the same run with a normal learning rate)."""
     import tailor.weights
     from finetuning.train import train
-    from tailor.runfiles import RUN_CARD, latest_run, mark_latest, run_root
+    from tailor.runfiles import latest_run, run_root
 
     monkeypatch.setattr(tailor.weights, "load_model", tiny_model)
-    good = run_root("tutor") / "20260101-000000"
-    good.mkdir(parents=True)
-    (good / RUN_CARD).write_text("{}")
-    mark_latest(good, "tutor")
-    data = tmp_path / "two.jsonl"
-    data.write_text("".join(json.dumps({"messages": [{"role": "user", "content": q},
-                                                     {"role": "assistant", "content": a}]}) + "\n"
-                            for q, a in [("What is rain?", "Water from clouds."), ("What is ice?", "Frozen water.")]))
+    good, data = a_good_latest_and_two_records(tmp_path)
     config = TrainConfig(data=data, lr=lr, max_steps=4, batch_size=1, rank=2, alpha=4, max_length=128,
                          save_steps=100, precision="fp32")
     if not diverges:
@@ -165,3 +151,18 @@ def test_train_with_a_huge_learning_rate_saves_nothing_and_keeps_latest(lr, dive
         train(config, progress=False)
     assert latest_run("tutor") == good.resolve()
     assert sorted(p.name for p in run_root("tutor").iterdir()) == ["20260101-000000", "latest"]
+
+
+def a_good_latest_and_two_records(tmp_path):
+    """A finished tutor run that `latest` points at, and a two-record data set to train on."""
+    from tailor.runfiles import RUN_CARD, mark_latest, run_root
+
+    good = run_root("tutor") / "20260101-000000"
+    good.mkdir(parents=True)
+    (good / RUN_CARD).write_text("{}")
+    mark_latest(good, "tutor")
+    data = tmp_path / "two.jsonl"
+    data.write_text("".join(json.dumps({"messages": [{"role": "user", "content": q},
+                                                     {"role": "assistant", "content": a}]}) + "\n"
+                            for q, a in [("What is rain?", "Water from clouds."), ("What is ice?", "Frozen water.")]))
+    return good, data

@@ -41,6 +41,8 @@ DEMOS = [
     Demo("advise", "advise", "which method fits an app idea (advisor)",
          'tailor advise "An app that answers questions about our HR policies"'),
     Demo("compare", "compare", "the methods side by side", "tailor compare --quick"),
+    Demo("playground", "playground", "the methods side by side on your own input (a local web page)",
+         "tailor playground   (then open http://127.0.0.1:8765/)"),
 ]
 
 

@@ -72,7 +72,7 @@ def step(ctx, emit, session: str, key: str, act) -> None:
 def turn(emit, key: str, agent, thread: str, act) -> dict:
     seen = len(agent.state(thread).get("messages", []))
     result = act(agent, thread)
-    for event in tool_events(agent.state(thread).get("messages", [])[seen:]):
+    for event in tool_events(agent.state(thread).get("messages", []), seen):
         emit("tool", key, **event)
     if result.pending:
         emit("approval", key, tool=result.pending["tool"], arguments=result.pending["arguments"],
@@ -81,14 +81,18 @@ def turn(emit, key: str, agent, thread: str, act) -> dict:
     return {"text": result.stopped or result.reply, "waiting": False}
 
 
-def tool_events(messages: list[dict]) -> list[dict]:
-    """The tool calls of the new messages, each with the result the tool gave (the tool message after it)."""
+def tool_events(messages: list[dict], seen: int) -> list[dict]:
+    """Each tool call that is new since message `seen`, or whose result is (the write run after an approval),
+    with the result the tool gave; None while it waits for the approval."""
     from agents.graph import calls_of
 
-    events, results = [], {m.get("tool_call_id"): m.get("content") for m in messages if m.get("role") == "tool"}
-    for message in messages:
+    results = {m.get("tool_call_id"): (at, m.get("content")) for at, m in enumerate(messages) if m.get("role") == "tool"}
+    events = []
+    for at, message in enumerate(messages):
         for call_id, name, arguments in calls_of(message) if message.get("role") == "assistant" else []:
-            events.append({"name": name, "arguments": arguments, "result": results.get(call_id)})
+            answered, result = results.get(call_id, (-1, None))
+            if at >= seen or answered >= seen:
+                events.append({"name": name, "arguments": arguments, "result": result})
     return events
 
 
@@ -104,7 +108,8 @@ def agent_for(ctx, session: str, key: str):
 
 
 def make_agent(ctx, key: str):
-    from agents import adapter_path, make_agent as agent_of
+    from agents import adapter_path
+    from agents import make_agent as agent_of
     from playground.meter import Meter
     from tailor.errors import UsageError
 

@@ -17,7 +17,11 @@ async def read_json(request) -> dict:
     """The request's JSON object; 413 past MAX_BODY_BYTES, 400 for anything that is not a JSON object."""
     from tailor.serve_limits import read_body
 
-    body = await read_body(request, MAX_BODY_BYTES)
+    try:
+        body = await read_body(request, MAX_BODY_BYTES)
+    except RequestError as error:  # tailor serve's words speak of a model's context; these of the page
+        raise RequestError(413, f"the request is over {MAX_BODY_BYTES:,} bytes; the playground takes a question, "
+                                "a fridge, a row or an idea of a few KB", code="request_too_large") from error
     try:
         value = json.loads(body)
     except (json.JSONDecodeError, UnicodeDecodeError) as error:

@@ -11,8 +11,6 @@ A bad body is refused before anything runs, with a 4xx and tailor serve's error 
 inside a column ends that column only. Checks run on a worker thread, model work on the one model thread.
 """
 
-from __future__ import annotations
-
 import sys
 from pathlib import Path
 

@@ -86,7 +86,8 @@ def tool_events(messages: list[dict], seen: int) -> list[dict]:
     with the result the tool gave; None while it waits for the approval."""
     from agents.graph import calls_of
 
-    results = {m.get("tool_call_id"): (at, m.get("content")) for at, m in enumerate(messages) if m.get("role") == "tool"}
+    results = {m.get("tool_call_id"): (at, m.get("content"))
+               for at, m in enumerate(messages) if m.get("role") == "tool"}
     events = []
     for at, message in enumerate(messages):
         for call_id, name, arguments in calls_of(message) if message.get("role") == "assistant" else []:

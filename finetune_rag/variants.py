@@ -99,10 +99,10 @@ def backend_for(chosen: Variant, args=None):
 
 
 def backend_name(args=None) -> str:
-    """The configured backend's name: the --backend flag, else TAILOR_BACKEND, else local."""
+    """The configured backend's name: the --backend flag, else TAILOR_BACKEND, else the default for --model."""
     from tailor.backends import chosen_backend
 
-    return chosen_backend(getattr(args, "backend", None)).name
+    return chosen_backend(getattr(args, "backend", None), getattr(args, "model", None)).name
 
 
 def backend_options(chosen: Variant, backend: str | None = None, model: str | None = None) -> dict:
@@ -111,7 +111,7 @@ def backend_options(chosen: Variant, backend: str | None = None, model: str | No
     from tailor.backends import chosen_backend
 
     options = {"model": model, "adapter": None, "repetition_penalty": REPETITION_PENALTY}
-    entry = chosen_backend(backend)
+    entry = chosen_backend(backend, model)
     if chosen.run is not None and "adapter" in entry.honours:
         options["adapter"] = adapter_path(chosen)
     elif chosen.run is not None and "adapter" not in entry.ignores:

@@ -21,7 +21,7 @@ def info(args) -> int:
     from tailor.backends import chosen_backend
     from tailor.models import bundled_embedder_dir, bundled_gguf
 
-    backend = chosen_backend(args.backend)
+    backend = chosen_backend(args.backend, args.model)
     print(f"tailor        {importlib.metadata.version('tailor')} on Python {platform.python_version()}")
     print(f"backend       {backend.name}")
     for label, value in backend.backend_class().describe(args.model):

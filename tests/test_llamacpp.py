@@ -104,6 +104,31 @@ def test_only_plain_lora_adapters_convert(tmp_path):
     assert read_config(tmp_path) == {"rank": 4, "alpha": 16.0}  # llama.cpp's alpha / r == alpha' / sqrt(r)
 
 
+def test_a_shipped_adapter_converts_under_the_cache_and_a_users_beside_itself(tmp_path, monkeypatch):
+    from tailor.adapters import SHIPPED_DIR
+    from tailor.backends.llamacpp_lora import cache_folder, cache_stem
+    from tailor.models import model_cache_dir
+
+    monkeypatch.setenv("TAILOR_MODEL_CACHE", str(tmp_path / "cache"))
+    assert cache_folder(SHIPPED_DIR / "tutor") == model_cache_dir() / "lora"  # the checkout is never written to
+    assert cache_stem(SHIPPED_DIR / "tutor").startswith("tutor-")
+    assert cache_folder(tmp_path) == tmp_path and cache_stem(tmp_path) == "adapter_model"
+
+
+def test_the_default_engine_is_llama_cpp_and_what_only_transformers_runs_goes_local(tmp_path, monkeypatch):
+    from tailor.backends.registry import chosen_backend
+
+    monkeypatch.delenv("TAILOR_QUANTIZE", raising=False)
+    assert chosen_backend().name == "llamacpp"
+    assert chosen_backend(model=str(tmp_path)).name == "local"  # a Hugging Face folder
+    assert chosen_backend(model=str(tmp_path / "m.gguf")).name == "llamacpp"
+    assert chosen_backend("llamacpp", model=str(tmp_path)).name == "llamacpp"  # named: refused later, clearly
+    monkeypatch.setenv("TAILOR_QUANTIZE", "int4")
+    assert chosen_backend().name == "local"
+    monkeypatch.setenv("TAILOR_BACKEND", "llamacpp")
+    assert chosen_backend().name == "llamacpp"
+
+
 def _touch(path):
     path.write_bytes(b"")
     return path

@@ -115,6 +115,23 @@ def test_a_shipped_adapter_converts_under_the_cache_and_a_users_beside_itself(tm
     assert cache_folder(tmp_path) == tmp_path and cache_stem(tmp_path) == "adapter_model"
 
 
+def test_the_shipped_bfloat16_tutor_adapter_converts_into_the_cache_not_the_checkout(tmp_path, monkeypatch):
+    import gguf
+
+    from tailor.adapters import SHIPPED_DIR
+    from tailor.backends.llamacpp_lora import gguf_adapter
+    from tailor.models import bundled_gguf
+
+    monkeypatch.setenv("TAILOR_MODEL_CACHE", str(tmp_path / "cache"))
+    before = sorted(p.name for p in (SHIPPED_DIR / "tutor").iterdir())
+    converted = gguf_adapter(SHIPPED_DIR / "tutor", bundled_gguf())
+    assert converted.parent == tmp_path / "cache" / "lora"
+    assert sorted(p.name for p in (SHIPPED_DIR / "tutor").iterdir()) == before
+    tensors = gguf.GGUFReader(str(converted)).tensors
+    assert len(tensors) == 30 * 4 * 2  # 30 layers x q, k, v, o x (lora_a, lora_b)
+    assert gguf_adapter(SHIPPED_DIR / "tutor", bundled_gguf()) == converted  # cached
+
+
 def test_the_default_engine_is_llama_cpp_and_what_only_transformers_runs_goes_local(tmp_path, monkeypatch):
     from tailor.backends.registry import chosen_backend
 

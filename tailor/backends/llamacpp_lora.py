@@ -12,7 +12,7 @@ The converted file lies beside the adapter as `adapter_model.<key>.gguf`, the ke
 and of the base GGUF, so a retrained adapter (or another base) is converted again. An adapter shipped in the
 repository's adapters/ (or in a folder this user cannot write) is converted into TAILOR_MODEL_CACHE/lora/
 instead (default TAILOR_HOME/models/lora/), so a fresh clone's files are never touched. Reading uses JSON and
-safetensors only: nothing in an adapter runs code.
+safetensors only (bfloat16 or float32 weights): nothing in an adapter runs code.
 """
 
 from __future__ import annotations
@@ -103,17 +103,18 @@ def cache_key(adapter: Path, base: Path) -> str:
 
 def convert(adapter: Path, model: dict) -> dict:
     """{GGUF tensor name: (lora_a, lora_b)} as float32 arrays in llama.cpp's layout, checked against the base."""
-    from safetensors.numpy import load_file
+    from safetensors.torch import load_file  # numpy has no bfloat16, the dtype shipped adapters are saved in
 
     pairs: dict[str, dict] = {}
-    for key, array in load_file(adapter / "adapter_model.safetensors").items():
+    for key, tensor in load_file(adapter / "adapter_model.safetensors").items():
+        array = tensor.float().numpy()
         module, _, part = key.removeprefix(PEFT_PREFIX).rpartition(".lora_")
         if part not in ("A.weight", "B.weight"):
             raise ModelNotFoundError(f"the adapter has a tensor {key} that is not a LoRA matrix; use --backend local")
         name = model["names"].get_name(module + ".weight", try_suffixes=(".weight",))
         if name is None or name not in model["shapes"]:
             raise ModelNotFoundError(f"the adapter changes {module}, which llama.cpp's model has no tensor for")
-        pairs.setdefault(name, {})[part[0]] = array.astype("float32")
+        pairs.setdefault(name, {})[part[0]] = array
     return {name: fitted(name, pair, model) for name, pair in pairs.items()}
 
 

@@ -44,6 +44,10 @@ def test_a_model_folder_goes_to_the_local_backend_unless_another_is_named(tmp_pa
     one_line_error(tailor("chat", "hi", "--backend", "llamacpp", "--model", str(folder)), "use --backend local")
 
 
+def test_serve_names_the_backend_it_serves():
+    one_line_error(tailor("serve", "--backend", "llamacpp", "--port", "8"), "serves the local")
+
+
 def one_line_error(result, fragment: str):
     assert result.returncode == 2, result.stderr
     lines = [line for line in result.stderr.splitlines() if line.startswith("error:")]

@@ -220,3 +220,19 @@ def test_a_peft_adapter_converts_once_beside_itself_and_changes_the_reply(llamac
     save_file({k: v * 0.5 for k, v in tensors.items()}, tmp_path / "adapter_model.safetensors")  # retrained
     rebuilt = gguf_adapter(tmp_path, llamacpp.gguf)
     assert rebuilt != converted and not converted.exists()
+
+
+@pytest.mark.slow
+def test_the_shipped_tutor_keeps_its_voice_on_llama_cpp_about_as_often_as_on_transformers():
+    """The first 8 held-out questions (on all 60, 2026-12-02: all five rules 97% on llamacpp, 95% on local)."""
+    from finetuning.data import load_records
+    from finetuning.evaluate import DEFAULT_EVAL, prompts, voice_rates
+    from finetuning.tutor import MAX_TOKENS, tutor_backend
+    from tailor.config import data_dir
+
+    records = load_records(data_dir() / DEFAULT_EVAL)[:8]
+    rates = {}
+    for engine in ("llamacpp", "local"):
+        answers = [r.text for r in tutor_backend(backend=engine).chat_batch(prompts(records), max_tokens=MAX_TOKENS)]
+        rates[engine] = voice_rates(records, answers)["all_rules"]
+    assert rates["llamacpp"] >= 0.75 and rates["llamacpp"] >= rates["local"] - 1 / 8, rates

@@ -72,9 +72,11 @@ def backend_names() -> tuple[str, ...]:
     return tuple(BACKENDS)
 
 
-def chosen_backend(name: str | None = None, model: str | None = None, quantize: str | None = None) -> BackendEntry:
-    """The entry named by the flag, else TAILOR_BACKEND, else the default for the model (default_backend)."""
-    chosen = setting(name, "TAILOR_BACKEND") or default_backend(model, quantize)
+def chosen_backend(name: str | None = None, model: str | None = None, quantize: str | None = None,
+                   default: str | None = None) -> BackendEntry:
+    """The entry named by the flag, else TAILOR_BACKEND, else the caller's `default` (a demo whose measurements
+    favour another engine says so), else the default for the model (default_backend)."""
+    chosen = setting(name, "TAILOR_BACKEND") or default or default_backend(model, quantize)
     if chosen not in BACKENDS:
         raise UsageError(f"unknown backend {chosen!r}; choose one of: {', '.join(BACKENDS)}")
     return BACKENDS[chosen]
@@ -92,13 +94,14 @@ def default_backend(model: str | None = None, quantize: str | None = None) -> st
 
 def get_backend(name: str | None = None, *, model: str | None = None, adapter=None,
                 repetition_penalty: float | None = None, quantize: str | None = None,
-                prompt_cache: bool | None = None):
+                prompt_cache: bool | None = None, default: str | None = None):
     """The backend named by the flag, else TAILOR_BACKEND, else the default (llamacpp; local for a model folder),
     built with the common options given.
 
     An option left at None is not given. One the backend cannot honour (an adapter on the openai backend) is
     a UsageError; one it leaves alone (a repetition penalty on a server) is dropped, as its entry says.
+    `default`: the engine when neither the flag nor TAILOR_BACKEND names one (see chosen_backend).
     """
     options = {"model": model, "adapter": adapter, "repetition_penalty": repetition_penalty,
                "quantize": quantize, "prompt_cache": prompt_cache}
-    return chosen_backend(name, model, quantize).build({k: v for k, v in options.items() if v is not None})
+    return chosen_backend(name, model, quantize, default).build({k: v for k, v in options.items() if v is not None})

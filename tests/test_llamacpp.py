@@ -59,6 +59,16 @@ def test_grammar_holds_the_schema_with_pythons_separators():
     assert guided["x-guidance"] == {"whitespace_flexible": False, "item_separator": ", ", "key_separator": ": "}
 
 
+def test_a_repetition_penalty_covers_the_whole_context_in_a_value_llama_cpp_accepts():
+    from tailor.backends.base import ChatRequest
+    from tailor.backends.llamacpp import LlamaCppBackend
+    from tailor.backends.llamacpp_engine import CONTEXT
+
+    body = LlamaCppBackend(repetition_penalty=1.1).body(ChatRequest(messages=[{"role": "user", "content": "hi"}],
+                                                                     max_tokens=8))
+    assert body["repeat_penalty"] == 1.1 and body["repeat_last_n"] == CONTEXT  # the server refuses -1
+
+
 def test_context_overflow_is_the_users_to_fix_and_other_errors_are_the_backends():
     too_long = {"error": {"code": 400, "type": "exceed_context_size_error", "n_prompt_tokens": 9001,
                           "n_ctx": 8192, "message": "exceeds"}}

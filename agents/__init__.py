@@ -27,7 +27,7 @@ def make_backend(name: str | None = None, model: str | None = None, adapter: str
     from tailor.backends import chosen_backend, get_backend
 
     if adapter == "auto":
-        adapter = adapter_path() if "adapter" in chosen_backend(name).honours else None
+        adapter = adapter_path() if "adapter" in chosen_backend(name, model).honours else None
     return get_backend(name, model=model, adapter=adapter)
 
 

@@ -38,7 +38,7 @@ def run_compare(args) -> int:
             raise UsageError("no report yet; make one with `tailor compare --quick` "
                              "(or add --quick to --open)")
         return open_report(folder)
-    plan = Plan(backend=chosen_backend(args.backend).name, model=args.model,
+    plan = Plan(backend=chosen_backend(args.backend, args.model).name, model=args.model,
                 quick=args.quick, run=not args.no_run,
                 timeout_s=args.timeout or (600 if args.quick else 3600))
     folder = compare_methods(plan, out=args.out)

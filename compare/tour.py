@@ -14,8 +14,8 @@ def run(args) -> str:
     from compare.sources import ADVISE, SOURCES
     from tailor.backends import chosen_backend
 
-    plan = Plan(backend=chosen_backend(getattr(args, "backend", None)).name, model=getattr(args, "model", None),
-                quick=True)
+    model = getattr(args, "model", None)
+    plan = Plan(backend=chosen_backend(getattr(args, "backend", None), model).name, model=model, quick=True)
     missing = [s.demo for s in SOURCES if not reusable(s, plan)]
     if not missing:
         folder = compare_methods(plan, advise=ADVISE if reusable(ADVISE, plan) else None)

@@ -27,6 +27,11 @@ K = 3  # passages per question (the grounded adapter is trained on prompts with 
 MODE = "hybrid"  # rag/'s dense + BM25 fused by reciprocal rank
 MAX_TOKENS = 128  # the voice allows 80 words, about 110 tokens
 REPETITION_PENALTY = 1.1  # the 135M model loops without it (servers decode their own way)
+# The engine when --backend / TAILOR_BACKEND name none: transformers, as for rag/ (rag/answer.py ENGINE). With
+# passages the prompt is what costs, and llama.cpp processes prompts slower here: on 16 questions, 2026-12-02,
+# one thread each, ft+rag gave the same answers' scores on both engines (correct 29%, cited ok 57%, voice
+# 100%) at 2.25 s an answer on local against 4.85 s on llamacpp (finetune_rag/README.md).
+ENGINE = "local"
 SHORT_SENTENCES = 4  # best sentences shown to the model (the RAFT set trains on the same layout)
 # Best sentence's score (rag/extractive.py) below this: abstain. Chosen by balanced accuracy on the 80
 # course questions (rag.evaluate's choose_threshold); the evaluation's abstention numbers come from a
@@ -95,14 +100,14 @@ def backend_for(chosen: Variant, args=None):
     from tailor.backends import get_backend
 
     name = getattr(args, "backend", None)
-    return get_backend(name, **backend_options(chosen, name, getattr(args, "model", None)))
+    return get_backend(name, default=ENGINE, **backend_options(chosen, name, getattr(args, "model", None)))
 
 
 def backend_name(args=None) -> str:
-    """The configured backend's name: the --backend flag, else TAILOR_BACKEND, else local."""
+    """The configured backend's name: the --backend flag, else TAILOR_BACKEND, else ENGINE."""
     from tailor.backends import chosen_backend
 
-    return chosen_backend(getattr(args, "backend", None)).name
+    return chosen_backend(getattr(args, "backend", None), getattr(args, "model", None), default=ENGINE).name
 
 
 def backend_options(chosen: Variant, backend: str | None = None, model: str | None = None) -> dict:
@@ -111,7 +116,7 @@ def backend_options(chosen: Variant, backend: str | None = None, model: str | No
     from tailor.backends import chosen_backend
 
     options = {"model": model, "adapter": None, "repetition_penalty": REPETITION_PENALTY}
-    entry = chosen_backend(backend)
+    entry = chosen_backend(backend, model, default=ENGINE)
     if chosen.run is not None and "adapter" in entry.honours:
         options["adapter"] = adapter_path(chosen)
     elif chosen.run is not None and "adapter" not in entry.ignores:

@@ -89,7 +89,7 @@ def cmd_chat(args) -> int:
     from tailor.cliutil import print_footer, read_prompt
 
     question = read_prompt(args.question, "question")
-    backend = tutor_backend(args.adapter, args.base_only, args.model)
+    backend = tutor_backend(args.adapter, args.base_only, args.model, args.backend)
     result = ask(backend, question, args.max_tokens)
     print(result.text)
     print_footer(result)

@@ -2,9 +2,10 @@
 
     python -m finetuning.evaluate [--limit N] [--adapter RUN]
 
-For each side: held-out loss and perplexity on the reference answers (assistant tokens only), the rate
-of generated answers that follow each voice rule and all of them (finetuning/voice.py), and the mean
-latency. Prints both columns side by side and writes runs_dir()/eval/finetuning.json for compare/.
+For each side: held-out loss and perplexity on the reference answers (assistant tokens only, computed on the
+transformers weights whatever the engine), the rate of generated answers that follow each voice rule and all
+of them (finetuning/voice.py), and the mean latency; the answers come from the chosen inference backend
+(--backend, as every demo). Prints both columns side by side and writes runs_dir()/eval/finetuning.json for compare/.
 """
 
 from __future__ import annotations
@@ -75,9 +76,13 @@ def prompts(records: list[dict]) -> list[list[dict]]:
     return out
 
 
-def measure(backend, records: list[dict], max_tokens: int) -> dict:
-    model, tokenizer = backend.model_and_tokenizer()
-    loss = heldout_loss(model, tokenizer, records)
+def measure(backend, records: list[dict], max_tokens: int, model: str | None = None) -> dict:
+    """Loss on the weights (the base model, plus the backend's adapter), then the backend's greedy answers."""
+    from tailor.models import resolve_model
+    from tailor.weights import load_model
+
+    weights, tokenizer = load_model(resolve_model(model)[0], getattr(backend, "adapter", None))
+    loss = heldout_loss(weights, tokenizer, records)
     results = backend.chat_batch(prompts(records), max_tokens=max_tokens)
     answers = [r.text for r in results]
     return {"heldout_loss": loss, "perplexity": math.exp(loss), "voice": voice_rates(records, answers),
@@ -85,14 +90,14 @@ def measure(backend, records: list[dict], max_tokens: int) -> dict:
 
 
 def evaluate(data: Path, adapter=None, limit: int | None = None, max_tokens: int = 120,
-             model: str | None = None) -> dict:
+             model: str | None = None, backend: str | None = None) -> dict:
     from finetuning.tutor import tutor_backend
 
     records = load_records(data)[:limit]
-    tuned = tutor_backend(adapter, model=model)  # fails fast, before the slow base side, if no adapter
-    base = measure(tutor_backend(base_only=True, model=model), records, max_tokens)
-    after = measure(tuned, records, max_tokens)
-    return {"demo": "finetuning", "backend": "local", "model": tuned.model, "adapter": str(tuned.adapter),
+    tuned = tutor_backend(adapter, model=model, backend=backend)  # fails fast, before the slow base side
+    base = measure(tutor_backend(base_only=True, model=model, backend=backend), records, max_tokens, model)
+    after = measure(tuned, records, max_tokens, model)
+    return {"demo": "finetuning", "backend": tuned.name, "model": tuned.model, "adapter": str(tuned.adapter),
             "data": str(data), "items": len(records), "max_tokens": max_tokens,
             "timestamp": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             "baseline": _summary(base), "metrics": _summary(after),
@@ -111,7 +116,7 @@ def print_table(report: dict) -> None:
     rows += [(f"rule: {rule}", base["voice"][rule], tuned["voice"][rule], "{:.0%}") for rule in RULES]
     rows += [("all rules", base["voice"]["all_rules"], tuned["voice"]["all_rules"], "{:.0%}"),
              ("mean latency (s)", base["mean_latency_s"], tuned["mean_latency_s"], "{:.2f}")]
-    print(f"{report['items']} held-out questions, {report['model']}")
+    print(f"{report['items']} held-out questions, {report['model']} on the {report['backend']} backend")
     print(f"{'':<22}{'base':>10}{'adapter':>10}")
     for label, left, right, form in rows:
         print(f"{label:<22}{_show(left, form):>10}{_show(right, form):>10}")
@@ -127,7 +132,7 @@ def run(args) -> int:
     from tailor.config import data_dir
 
     report = evaluate(args.data or data_dir() / DEFAULT_EVAL, args.adapter, args.limit, args.max_tokens,
-                      getattr(args, "model", None))
+                      getattr(args, "model", None), getattr(args, "backend", None))
     print_table(report)
     path = write_json(eval_path("finetuning"), report)
     print(f"wrote {path}")

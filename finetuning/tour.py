@@ -14,13 +14,13 @@ def run(args) -> str:
     from finetuning.train import TrainConfig, train
     from finetuning.tutor import ask, tutor_backend
 
-    model = getattr(args, "model", None)
+    model, engine = getattr(args, "model", None), getattr(args, "backend", None)
     if find("tutor") is None:  # neither trained by the user nor shipped (a copy without adapters/)
         print(f"no tutor adapter yet: training a quick one ({QUICK_STEPS} steps) ...", flush=True)
         train(TrainConfig(data=default_data(), base=model, max_steps=QUICK_STEPS), progress=False)
     scores = {}
-    for label, backend in (("base", tutor_backend(base_only=True, model=model)),
-                           ("adapter", tutor_backend(model=model))):
+    for label, backend in (("base", tutor_backend(base_only=True, model=model, backend=engine)),
+                           ("adapter", tutor_backend(model=model, backend=engine))):
         answer = ask(backend, QUESTION).text
         verdict = check_voice(QUESTION, answer, solution="21")
         scores[label] = sum(verdict.values())

@@ -1,4 +1,4 @@
-"""Asking the tutor: the base model or the base model plus a trained LoRA adapter, on the local backend.
+"""Asking the tutor: the base model or the base model plus a trained LoRA adapter, on the chosen inference backend.
 
 No system prompt: the voice has to come from the adapter's weights, which is what fine-tuning shows.
 """
@@ -43,15 +43,17 @@ def check_base(adapter: Path, model: str | None) -> None:
                          f"use --model to pick {trained_on} or train a new adapter")
 
 
-def tutor_backend(adapter: str | Path | None = None, base_only: bool = False, model: str | None = None):
-    """The local backend on the base model, with the tutor adapter unless base_only."""
+def tutor_backend(adapter: str | Path | None = None, base_only: bool = False, model: str | None = None,
+                  backend: str | None = None):
+    """The inference backend (--backend, else the default) on the base model, with the tutor adapter unless
+    base_only. Training reads the weights itself (tailor/weights.py), never through this."""
     from tailor.backends import get_backend
 
     if base_only:
-        return get_backend("local", model=model)
+        return get_backend(backend, model=model)
     path = find_adapter(adapter)
     check_base(path, model)
-    return get_backend("local", model=model, adapter=path)
+    return get_backend(backend, model=model, adapter=path)
 
 
 def ask(backend, question: str, max_tokens: int = MAX_TOKENS):

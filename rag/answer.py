@@ -43,6 +43,11 @@ CUT_NOTE = "(cut at the length limit)"
 # passages: with 1.15 the 135M model answered 0 of 6 sample questions, without it 3 of 6. Loops are cut by
 # the sentence de-duplication in ground() and by max_tokens instead.
 REPETITION_PENALTY = None
+# The engine when --backend / TAILOR_BACKEND name none: transformers, not the project's llamacpp default. A RAG
+# prompt is long (passages) and its answer short, and llama.cpp's prompt processing (this wheel has no AVX-512)
+# is slower than torch's here: on 32 questions, 2026-12-02, one thread each, the same correctness (0.500
+# local, 0.538 llamacpp; citations 0.800 both) but p50 1.33 s against 3.48 s a question (rag/README.md).
+ENGINE = "local"
 
 
 @dataclass

@@ -59,11 +59,11 @@ def run_ingest(args) -> int:
 
 
 def rag_backend(args):
-    """The chosen backend, with the repetition guard a 135M model needs (a server decodes its own way)."""
-    from rag.answer import REPETITION_PENALTY
+    """The chosen backend (else rag's engine, answer.ENGINE), with the repetition guard a 135M model needs."""
+    from rag.answer import ENGINE, REPETITION_PENALTY
     from tailor.cliutil import backend_from_args
 
-    return backend_from_args(args, repetition_penalty=REPETITION_PENALTY)
+    return backend_from_args(args, default=ENGINE, repetition_penalty=REPETITION_PENALTY)
 
 
 def quiet_progress() -> None:

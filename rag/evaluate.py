@@ -301,10 +301,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args) -> int:
-    from rag.answer import REPETITION_PENALTY
+    from rag.cli import rag_backend
     from rag.ingest import ingest
     from rag.store import open_store
-    from tailor.cliutil import backend_from_args
 
     started = time.perf_counter()
     items = load_qa(args.qa, limit=args.limit)
@@ -316,7 +315,7 @@ def run(args) -> int:
     if args.retrieval_only:
         return retrieval_only(store, items, started)
     needs_model = not args.no_closed_book or any(t != "extractive" for t in args.techniques)
-    backend = backend_from_args(args, repetition_penalty=REPETITION_PENALTY) if needs_model else None
+    backend = rag_backend(args) if needs_model else None
     report = evaluate(backend, store, items, threshold=args.threshold, batch=args.batch_size,
                       techniques=args.techniques, closed_book=not args.no_closed_book)
     report.update(demo="rag", backend=getattr(backend, "name", None), model=getattr(backend, "model", None),

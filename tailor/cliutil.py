@@ -106,11 +106,13 @@ def evaluation_main(module, argv=None) -> int:
     return run_command(module.run, evaluation_parser(module).parse_args(argv))
 
 
-def backend_from_args(args, **options):
-    """The backend of --backend and --model, with any other common options (see tailor.backends.registry)."""
+def backend_from_args(args, default: str | None = None, **options):
+    """The backend of --backend and --model, with any other common options (see tailor.backends.registry);
+    `default` is the demo's engine when neither --backend nor TAILOR_BACKEND names one."""
     from tailor.backends import get_backend
 
-    return get_backend(getattr(args, "backend", None), model=getattr(args, "model", None), **options)
+    return get_backend(getattr(args, "backend", None), model=getattr(args, "model", None), default=default,
+                       **options)
 
 
 def positive_int(text: str) -> int:

@@ -21,7 +21,7 @@ def info(args) -> int:
     from tailor.backends import chosen_backend
     from tailor.models import bundled_embedder_dir, bundled_gguf
 
-    backend = chosen_backend(args.backend)
+    backend = chosen_backend(args.backend, args.model)
     print(f"tailor        {importlib.metadata.version('tailor')} on Python {platform.python_version()}")
     print(f"backend       {backend.name}")
     for label, value in backend.backend_class().describe(args.model):
@@ -112,7 +112,11 @@ def serve(args) -> int:
     from tailor.serve import serve as run_server
 
     check_address(args.host, args.port)  # before the model loads: a bad port is refused in a moment
-    backend = get_backend("local", model=args.model, adapter=args.adapter)  # serving the local model
+    if args.backend not in (None, "local"):
+        raise UsageError(f"tailor serve serves the local (transformers) backend, not {args.backend}: its limits "
+                         "count tokens with the model's own tokenizer; drop --backend")
+    # the local model: exact prompt-token limits from its tokenizer, streamed tool calls from its grammar
+    backend = get_backend("local", model=args.model, adapter=args.adapter)
     api_key = setting(getattr(args, "api_key", None), "TAILOR_SERVE_API_KEY")
     run_server(backend, host=args.host, port=args.port, api_key=api_key)  # loads the model, then listens
     return 0

@@ -2,7 +2,7 @@
 
     TAILOR_HOME      cache folder (converted model, Chroma store, databases)   default ~/.cache/tailor
     TAILOR_RUNS      where training runs and reports go                        default ./runs
-    TAILOR_BACKEND   local | llamacpp | openai | fake (the list: tailor/backends/registry.py) default local
+    TAILOR_BACKEND   llamacpp | local | openai | fake (tailor/backends/registry.py) default llamacpp; folder: local
     TAILOR_MODEL     local: a Hugging Face folder or .gguf file; llamacpp: a .gguf file; openai: TAILOR_OPENAI_MODEL
     TAILOR_QUANTIZE  local: int4 | int8 (faster, numerics change)               default unset: float32
 """
@@ -14,7 +14,7 @@ from pathlib import Path
 
 # The repository root: data/ sits beside the packages in an editable install.
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_BACKEND = "local"
+DEFAULT_BACKEND = "llamacpp"  # the inference engine; a model folder (not a .gguf) goes to local
 
 
 def setting(flag_value, env_name: str, default=None):

@@ -31,9 +31,21 @@ def test_help_is_instant_and_imports_no_torch():
 def test_info_reports_backend_cache_and_bundled_weights(tmp_path, monkeypatch):
     result = tailor("info")
     assert result.returncode == 0
-    assert "backend       local" in result.stdout
+    assert "backend       llamacpp" in result.stdout  # the default inference engine
     assert str(tmp_path / "home") in result.stdout
     assert "NOT FOUND" not in result.stdout
+
+
+def test_a_model_folder_goes_to_the_local_backend_unless_another_is_named(tmp_path):
+    folder = tmp_path / "my-model"
+    folder.mkdir()
+    assert "backend       local" in tailor("info", "--model", str(folder)).stdout
+    assert "backend       llamacpp" in tailor("info", "--model", str(tmp_path / "m.gguf")).stdout
+    one_line_error(tailor("chat", "hi", "--backend", "llamacpp", "--model", str(folder)), "use --backend local")
+
+
+def test_serve_names_the_backend_it_serves():
+    one_line_error(tailor("serve", "--backend", "llamacpp", "--port", "8"), "serves the local")
 
 
 def one_line_error(result, fragment: str):

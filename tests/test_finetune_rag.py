@@ -346,3 +346,12 @@ def test_tutor_replies_follow_rags_whole_sentence_and_citation_rules():
     assert reply.text.startswith("Great question! The upper fence is 69 [1]. Can you say why?") and reply.cut
     assert reply.cited_sources() == ["course/09-outliers-and-fences.md"]
     assert scoring.citation_correct(reply.text, reply.cited_sources(), ["09-outliers-and-fences.md"])
+
+
+def test_the_variants_answer_on_transformers_unless_another_engine_is_named(monkeypatch):
+    """finetune_rag's measured engine (variants.ENGINE, local) replaces the project default; a named one wins."""
+    args = type("Args", (), {"backend": None, "model": None})()
+    assert v.backend_name(args) == "local" and v.backend_for(v.variant("base"), args).name == "local"
+    monkeypatch.setenv("TAILOR_BACKEND", "llamacpp")
+    assert v.backend_name(args) == "llamacpp"
+    assert v.backend_for(v.variant("ft"), args).adapter == v.adapter_path(v.variant("ft"))

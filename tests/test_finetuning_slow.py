@@ -88,6 +88,15 @@ def test_the_style_reaches_new_questions(tiny_run):
     assert ahoys(styled) >= 2 and ahoys(styled) > ahoys(plain)
 
 
+def test_the_style_reaches_new_questions_on_llama_cpp_too(tiny_run):
+    """The same adapter, converted to llama.cpp's LoRA format, carries the same style on the default engine."""
+    from tailor.backends.llamacpp import LlamaCppBackend
+
+    run, _ = tiny_run
+    prompts = [messages(q) for q in NEW_QUESTIONS]
+    assert ahoys(LlamaCppBackend(adapter=run).chat_batch(prompts, max_tokens=6)) >= 2
+
+
 def test_training_prompt_equals_the_backend_inference_prompt(local_backend):
     from finetuning.data import encode_record
     from tailor.backends.base import ChatRequest

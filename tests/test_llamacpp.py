@@ -59,6 +59,16 @@ def test_grammar_holds_the_schema_with_pythons_separators():
     assert guided["x-guidance"] == {"whitespace_flexible": False, "item_separator": ", ", "key_separator": ": "}
 
 
+def test_a_repetition_penalty_covers_the_whole_context_in_a_value_llama_cpp_accepts():
+    from tailor.backends.base import ChatRequest
+    from tailor.backends.llamacpp import LlamaCppBackend
+    from tailor.backends.llamacpp_engine import CONTEXT
+
+    body = LlamaCppBackend(repetition_penalty=1.1).body(ChatRequest(messages=[{"role": "user", "content": "hi"}],
+                                                                     max_tokens=8))
+    assert body["repeat_penalty"] == 1.1 and body["repeat_last_n"] == CONTEXT  # the server refuses -1
+
+
 def test_context_overflow_is_the_users_to_fix_and_other_errors_are_the_backends():
     too_long = {"error": {"code": 400, "type": "exceed_context_size_error", "n_prompt_tokens": 9001,
                           "n_ctx": 8192, "message": "exceeds"}}
@@ -102,6 +112,48 @@ def test_only_plain_lora_adapters_convert(tmp_path):
         read_config(tmp_path)
     (tmp_path / "adapter_config.json").write_text(json.dumps({"r": 4, "lora_alpha": 8, "use_rslora": True}))
     assert read_config(tmp_path) == {"rank": 4, "alpha": 16.0}  # llama.cpp's alpha / r == alpha' / sqrt(r)
+
+
+def test_a_shipped_adapter_converts_under_the_cache_and_a_users_beside_itself(tmp_path, monkeypatch):
+    from tailor.adapters import SHIPPED_DIR
+    from tailor.backends.llamacpp_lora import cache_folder, cache_stem
+    from tailor.models import model_cache_dir
+
+    monkeypatch.setenv("TAILOR_MODEL_CACHE", str(tmp_path / "cache"))
+    assert cache_folder(SHIPPED_DIR / "tutor") == model_cache_dir() / "lora"  # the checkout is never written to
+    assert cache_stem(SHIPPED_DIR / "tutor").startswith("tutor-")
+    assert cache_folder(tmp_path) == tmp_path and cache_stem(tmp_path) == "adapter_model"
+
+
+def test_the_shipped_bfloat16_tutor_adapter_converts_into_the_cache_not_the_checkout(tmp_path, monkeypatch):
+    import gguf
+
+    from tailor.adapters import SHIPPED_DIR
+    from tailor.backends.llamacpp_lora import gguf_adapter
+    from tailor.models import bundled_gguf
+
+    monkeypatch.setenv("TAILOR_MODEL_CACHE", str(tmp_path / "cache"))
+    before = sorted(p.name for p in (SHIPPED_DIR / "tutor").iterdir())
+    converted = gguf_adapter(SHIPPED_DIR / "tutor", bundled_gguf())
+    assert converted.parent == tmp_path / "cache" / "lora"
+    assert sorted(p.name for p in (SHIPPED_DIR / "tutor").iterdir()) == before
+    tensors = gguf.GGUFReader(str(converted)).tensors
+    assert len(tensors) == 30 * 4 * 2  # 30 layers x q, k, v, o x (lora_a, lora_b)
+    assert gguf_adapter(SHIPPED_DIR / "tutor", bundled_gguf()) == converted  # cached
+
+
+def test_the_default_engine_is_llama_cpp_and_what_only_transformers_runs_goes_local(tmp_path, monkeypatch):
+    from tailor.backends.registry import chosen_backend
+
+    monkeypatch.delenv("TAILOR_QUANTIZE", raising=False)
+    assert chosen_backend().name == "llamacpp"
+    assert chosen_backend(model=str(tmp_path)).name == "local"  # a Hugging Face folder
+    assert chosen_backend(model=str(tmp_path / "m.gguf")).name == "llamacpp"
+    assert chosen_backend("llamacpp", model=str(tmp_path)).name == "llamacpp"  # named: refused later, clearly
+    monkeypatch.setenv("TAILOR_QUANTIZE", "int4")
+    assert chosen_backend().name == "local"
+    monkeypatch.setenv("TAILOR_BACKEND", "llamacpp")
+    assert chosen_backend().name == "llamacpp"
 
 
 def _touch(path):
@@ -178,3 +230,19 @@ def test_a_peft_adapter_converts_once_beside_itself_and_changes_the_reply(llamac
     save_file({k: v * 0.5 for k, v in tensors.items()}, tmp_path / "adapter_model.safetensors")  # retrained
     rebuilt = gguf_adapter(tmp_path, llamacpp.gguf)
     assert rebuilt != converted and not converted.exists()
+
+
+@pytest.mark.slow
+def test_the_shipped_tutor_keeps_its_voice_on_llama_cpp_about_as_often_as_on_transformers():
+    """The first 8 held-out questions (on all 60, 2026-12-02: all five rules 97% on llamacpp, 95% on local)."""
+    from finetuning.data import load_records
+    from finetuning.evaluate import DEFAULT_EVAL, prompts, voice_rates
+    from finetuning.tutor import MAX_TOKENS, tutor_backend
+    from tailor.config import data_dir
+
+    records = load_records(data_dir() / DEFAULT_EVAL)[:8]
+    rates = {}
+    for engine in ("llamacpp", "local"):
+        answers = [r.text for r in tutor_backend(backend=engine).chat_batch(prompts(records), max_tokens=MAX_TOKENS)]
+        rates[engine] = voice_rates(records, answers)["all_rules"]
+    assert rates["llamacpp"] >= 0.75 and rates["llamacpp"] >= rates["local"] - 1 / 8, rates

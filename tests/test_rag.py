@@ -298,3 +298,15 @@ def test_cli_ask_prints_the_answer_and_exactly_its_sources(kb, store, fake, monk
     assert main(["kb", "ask", "Which UDP port does the VPN use?", "--closed-book"]) == 0
     assert "Probably 443." in capsys.readouterr().out
     assert fake.requests[-1].messages[-1]["content"] == "Which UDP port does the VPN use?"
+
+
+def test_rag_answers_on_transformers_unless_another_engine_is_named(monkeypatch):
+    """rag's measured engine (answer.ENGINE, local) replaces the project default; a named one still wins."""
+    import argparse
+
+    from rag.cli import rag_backend
+
+    assert rag_backend(argparse.Namespace(backend=None, model=None)).name == "local"
+    assert rag_backend(argparse.Namespace(backend="llamacpp", model=None)).name == "llamacpp"
+    monkeypatch.setenv("TAILOR_BACKEND", "llamacpp")
+    assert rag_backend(argparse.Namespace(backend=None, model=None)).name == "llamacpp"

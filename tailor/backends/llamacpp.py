@@ -23,7 +23,7 @@ from pathlib import Path
 
 from tailor.backends.base import Backend, ChatRequest, Completion, ToolCall, Usage, per_item_schemas
 from tailor.backends.grammar import constraint_schema
-from tailor.backends.llamacpp_engine import SLOTS, engine_threads, server
+from tailor.backends.llamacpp_engine import CONTEXT, SLOTS, engine_threads, server
 from tailor.backends.structured import parse_tool_reply
 from tailor.chat_format import render_messages
 from tailor.config import setting
@@ -79,7 +79,8 @@ class LlamaCppBackend(Backend):
                 "stream_options": {"include_usage": True}, "cache_prompt": self.prompt_cache,
                 **sampling(request.temperature)}
         if self.repetition_penalty:
-            body.update(repeat_penalty=self.repetition_penalty, repeat_last_n=-1)  # -1: the whole context
+            # the whole context, as transformers' penalty counts every token (llama.cpp's server refuses -1)
+            body.update(repeat_penalty=self.repetition_penalty, repeat_last_n=CONTEXT)
         schema = constraint_schema(request)
         if schema is not None:
             body["grammar"] = json_grammar(schema)

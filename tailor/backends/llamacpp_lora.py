@@ -1,4 +1,4 @@
-"""A PEFT LoRA adapter, as tailor trains it, in llama.cpp's GGUF LoRA format: converted once, cached beside it.
+"""A PEFT LoRA adapter, as tailor trains it, in llama.cpp's GGUF LoRA format: converted once and cached.
 
 llama.cpp applies a LoRA adapter from a GGUF file of type "adapter" (adapter.type "lora", adapter.lora.alpha),
 holding for each adapted weight two tensors named after the base model's tensor: `<name>.lora_a` (r x in) and
@@ -9,8 +9,10 @@ PEFT's file:
   llama.cpp's rotary layout, so lora_b of q_proj and k_proj gets the same permutation.
 
 The converted file lies beside the adapter as `adapter_model.<key>.gguf`, the key a hash of the adapter's files
-and of the base GGUF, so a retrained adapter (or another base) is converted again. Reading uses JSON and
-safetensors only: nothing in an adapter runs code.
+and of the base GGUF, so a retrained adapter (or another base) is converted again. An adapter shipped in the
+repository's adapters/ (or in a folder this user cannot write) is converted into TAILOR_MODEL_CACHE/lora/
+instead (default TAILOR_HOME/models/lora/), so a fresh clone's files are never touched. Reading uses JSON and
+safetensors only (bfloat16 or float32 weights): nothing in an adapter runs code.
 """
 
 from __future__ import annotations
@@ -25,32 +27,52 @@ from pathlib import Path
 from tailor.errors import ModelNotFoundError
 
 FORMAT = 1  # bump when the conversion changes, so cached files are rebuilt
+PEFT_ALPHA = 8  # PEFT's default lora_alpha, for a config that leaves it out
 PEFT_PREFIX = "base_model.model."  # PEFT's wrapper around the model's own module paths
 ROTARY = {"attn_q": "head_count", "attn_k": "head_count_kv"}  # GGUF tensors whose rows the conversion permuted
 
 
 def gguf_adapter(adapter: Path, base: Path) -> Path:
-    """The GGUF LoRA file for a PEFT adapter folder (a .gguf adapter is used as it is), converting if needed."""
+    """The GGUF LoRA file for a PEFT adapter folder (a .gguf adapter is used as it is), converting if needed.
+
+    The weights are checked (tailor/weights.py: readable, finite) before the first conversion; the cached file's
+    key covers their bytes, so a cached file was checked when it was made."""
+    from tailor.weights import check_adapter_weights
+
     adapter = Path(adapter)
     if adapter.is_file() and adapter.suffix == ".gguf":
         return adapter
     config = read_config(adapter)
     key = cache_key(adapter, base)
-    target = adapter / f"adapter_model.{key}.gguf"
+    target = cache_folder(adapter) / f"{cache_stem(adapter)}.{key}.gguf"
     if target.is_file():
         return target
-    if not os.access(adapter, os.W_OK):  # a read-only adapter folder: keep the file with the converted models
-        from tailor.models import model_cache_dir
-
-        target = model_cache_dir() / "lora" / f"{adapter.name}.{key}.gguf"
-        if target.is_file():
-            return target
+    check_adapter_weights(adapter)
     model = base_model(base)
     write_gguf(convert(adapter, model), model["arch"], config["alpha"], target)
-    for stale in target.parent.glob(target.name.removesuffix(f".{key}.gguf") + ".*.gguf"):
+    for stale in target.parent.glob(f"{cache_stem(adapter)}.*.gguf"):
         if stale != target:
             stale.unlink(missing_ok=True)
     return target
+
+
+def cache_folder(adapter: Path) -> Path:
+    """Beside a user's adapter; for one shipped in the repository's adapters/ (or a read-only folder), under
+    TAILOR_MODEL_CACHE / TAILOR_HOME, so a checkout is never written to."""
+    from tailor.adapters import SHIPPED_DIR
+    from tailor.models import model_cache_dir
+
+    if adapter.resolve().is_relative_to(SHIPPED_DIR.resolve()) or not os.access(adapter, os.W_OK):
+        return model_cache_dir() / "lora"
+    return adapter
+
+
+def cache_stem(adapter: Path) -> str:
+    """The converted file's name before its key: PEFT's stem beside the adapter; its folder's name and a hash of
+    its path in the shared cache (two adapters named alike never replace each other's file)."""
+    if cache_folder(adapter) == adapter:
+        return "adapter_model"
+    return f"{adapter.name}-{hashlib.sha256(str(adapter.resolve()).encode()).hexdigest()[:8]}"
 
 
 def read_config(adapter: Path) -> dict:
@@ -61,7 +83,7 @@ def read_config(adapter: Path) -> dict:
                                  "missing); train one first")
     try:
         config = json.loads(path.read_text())
-        rank, alpha = int(config["r"]), float(config["lora_alpha"])
+        rank, alpha = int(config["r"]), float(config.get("lora_alpha", PEFT_ALPHA))
     except (ValueError, KeyError, TypeError) as error:
         raise ModelNotFoundError(f"{path} is not a PEFT LoRA config: {error}") from error
     unsupported = [k for k in ("use_dora", "rank_pattern", "alpha_pattern", "modules_to_save") if config.get(k)]
@@ -81,17 +103,18 @@ def cache_key(adapter: Path, base: Path) -> str:
 
 def convert(adapter: Path, model: dict) -> dict:
     """{GGUF tensor name: (lora_a, lora_b)} as float32 arrays in llama.cpp's layout, checked against the base."""
-    from safetensors.numpy import load_file
+    from safetensors.torch import load_file  # numpy has no bfloat16, the dtype shipped adapters are saved in
 
     pairs: dict[str, dict] = {}
-    for key, array in load_file(adapter / "adapter_model.safetensors").items():
+    for key, tensor in load_file(adapter / "adapter_model.safetensors").items():
+        array = tensor.float().numpy()
         module, _, part = key.removeprefix(PEFT_PREFIX).rpartition(".lora_")
         if part not in ("A.weight", "B.weight"):
             raise ModelNotFoundError(f"the adapter has a tensor {key} that is not a LoRA matrix; use --backend local")
         name = model["names"].get_name(module + ".weight", try_suffixes=(".weight",))
         if name is None or name not in model["shapes"]:
             raise ModelNotFoundError(f"the adapter changes {module}, which llama.cpp's model has no tensor for")
-        pairs.setdefault(name, {})[part[0]] = array.astype("float32")
+        pairs.setdefault(name, {})[part[0]] = array
     return {name: fitted(name, pair, model) for name, pair in pairs.items()}
 
 

@@ -72,22 +72,36 @@ def backend_names() -> tuple[str, ...]:
     return tuple(BACKENDS)
 
 
-def chosen_backend(name: str | None = None) -> BackendEntry:
-    """The entry named by the flag, else TAILOR_BACKEND, else the default (local)."""
-    chosen = setting(name, "TAILOR_BACKEND", DEFAULT_BACKEND)
+def chosen_backend(name: str | None = None, model: str | None = None, quantize: str | None = None,
+                   default: str | None = None) -> BackendEntry:
+    """The entry named by the flag, else TAILOR_BACKEND, else the caller's `default` (a demo whose measurements
+    favour another engine says so), else the default for the model (default_backend)."""
+    chosen = setting(name, "TAILOR_BACKEND") or default or default_backend(model, quantize)
     if chosen not in BACKENDS:
         raise UsageError(f"unknown backend {chosen!r}; choose one of: {', '.join(BACKENDS)}")
     return BACKENDS[chosen]
 
 
+def default_backend(model: str | None = None, quantize: str | None = None) -> str:
+    """The inference engine when none is named: llamacpp (llama.cpp on the GGUF, the fastest here), but local
+    (transformers) for what only it runs: a --model / TAILOR_MODEL that is not a .gguf file (a Hugging Face
+    folder), or quantized weights of tailor's own (--quantize / TAILOR_QUANTIZE)."""
+    chosen = setting(model, "TAILOR_MODEL")
+    if (chosen is not None and not str(chosen).endswith(".gguf")) or setting(quantize, "TAILOR_QUANTIZE"):
+        return "local"
+    return DEFAULT_BACKEND
+
+
 def get_backend(name: str | None = None, *, model: str | None = None, adapter=None,
                 repetition_penalty: float | None = None, quantize: str | None = None,
-                prompt_cache: bool | None = None):
-    """The backend named by the flag, else TAILOR_BACKEND, else local, built with the common options given.
+                prompt_cache: bool | None = None, default: str | None = None):
+    """The backend named by the flag, else TAILOR_BACKEND, else the default (llamacpp; local for a model folder),
+    built with the common options given.
 
     An option left at None is not given. One the backend cannot honour (an adapter on the openai backend) is
     a UsageError; one it leaves alone (a repetition penalty on a server) is dropped, as its entry says.
+    `default`: the engine when neither the flag nor TAILOR_BACKEND names one (see chosen_backend).
     """
     options = {"model": model, "adapter": adapter, "repetition_penalty": repetition_penalty,
                "quantize": quantize, "prompt_cache": prompt_cache}
-    return chosen_backend(name).build({k: v for k, v in options.items() if v is not None})
+    return chosen_backend(name, model, quantize, default).build({k: v for k, v in options.items() if v is not None})

@@ -76,7 +76,7 @@ def test_gguf_that_is_not_a_model_leaves_no_cache(monkeypatch, tmp_path):
     cache = tmp_path / "models"
     monkeypatch.setenv("TAILOR_MODEL", str(fake_gguf))
     monkeypatch.setenv("TAILOR_MODEL_CACHE", str(cache))
-    one_line_error(tailor("chat", "hi"), "could not be loaded as a GGUF model")
+    one_line_error(tailor("chat", "hi"), "llama.cpp could not load")
     assert not cache.exists() or list(cache.iterdir()) == []  # no half-converted folder left behind
 
 
@@ -114,4 +114,4 @@ def test_schema_the_model_cannot_finish_within_max_tokens(tmp_path):
 def test_chat_streams_an_answer_and_reports_measured_numbers():
     result = tailor("chat", "Say hello.", "--max-tokens", "12")
     assert result.returncode == 0 and result.stdout.strip()
-    assert "local:" in result.stderr and " s]" in result.stderr
+    assert "llamacpp:" in result.stderr and " s]" in result.stderr

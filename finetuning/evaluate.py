@@ -76,13 +76,19 @@ def prompts(records: list[dict]) -> list[list[dict]]:
     return out
 
 
-def measure(backend, records: list[dict], max_tokens: int, model: str | None = None) -> dict:
-    """Loss on the weights (the base model, plus the backend's adapter), then the backend's greedy answers."""
+def loss_weights(backend, model: str | None):
+    """(model, tokenizer) in transformers: the local backend's own, loaded once; another engine's read here."""
+    if hasattr(backend, "model_and_tokenizer"):
+        return backend.model_and_tokenizer()
     from tailor.models import resolve_model
     from tailor.weights import load_model
 
-    weights, tokenizer = load_model(resolve_model(model)[0], getattr(backend, "adapter", None))
-    loss = heldout_loss(weights, tokenizer, records)
+    return load_model(resolve_model(model)[0], getattr(backend, "adapter", None))
+
+
+def measure(backend, records: list[dict], max_tokens: int, model: str | None = None) -> dict:
+    """Loss on the weights (the base model, plus the backend's adapter), then the backend's greedy answers."""
+    loss = heldout_loss(*loss_weights(backend, model), records)
     results = backend.chat_batch(prompts(records), max_tokens=max_tokens)
     answers = [r.text for r in results]
     return {"heldout_loss": loss, "perplexity": math.exp(loss), "voice": voice_rates(records, answers),

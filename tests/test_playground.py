@@ -9,6 +9,7 @@ import json
 from types import SimpleNamespace
 
 import pytest
+from agent_cases import bookings
 
 from playground.context import Context
 from playground.server import create_app
@@ -153,16 +154,6 @@ def test_kb_variant_that_needs_an_adapter_says_so_on_a_backend_without_lora(fake
 
 
 # -- the booking: every tool call shown, and no write before the user's approval ------------------------------
-def bookings(path):
-    from agents import db
-
-    conn = db.connect(path)
-    try:
-        return db.bookings(conn)
-    finally:
-        conn.close()
-
-
 def booking_until_approval(client, fake, db_path) -> tuple[str, list[dict]]:
     for _ in range(2):  # the same call from both columns' agents
         fake.queue(tool_calls=[CALL])

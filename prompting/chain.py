@@ -1,11 +1,12 @@
 """Plan, then write (prompt chaining): the first round of the structured technique in two calls.
 
-    call 1  the dish and its ingredients      {"title", "ingredients"}   (candidates; the checks pick one)
-    call 2  the steps for that plan           {"steps", "total_minutes"} (candidates)
+    call 1  the plan: which foods go in and how much of each      {"ingredients": {food: amount}}
+    call 2  for that plan: the dish's name, the steps, the time     {"title", "steps", "total_minutes"}
 
-Each call is smaller than the whole recipe, and the second one sees the chosen plan as its own earlier reply,
-so its steps can name the ingredients it has just listed. The two halves are joined into one reply of the
-whole `Recipe` shape, which the same checks judge and the same repair loop can send back.
+The second call sees the plan as its own earlier reply, and its schema is built from the foods the plan chose
+(narrow.write_schema), so the title and every step name only foods the recipe lists. Each of the
+`variant.candidates` plans gets its own second call (both calls batched); the two halves are joined into one
+reply of the whole recipe's shape, which the checks judge and the repair loop can send back.
 """
 
 from __future__ import annotations
@@ -13,71 +14,50 @@ from __future__ import annotations
 import dataclasses
 import json
 
-from pydantic import ConfigDict, create_model
-
-from prompting.checks import check_recipe
-from prompting.narrow import narrowed_recipe
+from prompting.cooking import Food
+from prompting.narrow import FAT, plan_schema, recipe_foods, write_schema
 from prompting.prompts import structured_messages
-from prompting.schema import Recipe, RecipeRequest
+from prompting.schema import RecipeRequest
 from tailor.backends.base import Usage
-from tailor.chat_format import HIDE_FROM_PROMPT
 
-PLAN_FIELDS = ("title", "ingredients")
-WRITE_FIELDS = ("steps", "total_minutes")
-PLAN_CHECKS = ("ingredients", "diet", "quantities", "values")  # what a plan without steps can be judged on
+RECIPE_ORDER = ("title", "ingredients", "steps", "total_minutes")  # the joined reply reads as one recipe
 
 
-def part_of(schema: type[Recipe], names: tuple[str, ...], hidden: bool) -> type:
-    """The narrowed schema cut down to some of its fields (same constraints each)."""
-    fields = {name: (schema.model_fields[name].annotation, schema.model_fields[name]) for name in names}
-    config = ConfigDict(json_schema_extra={HIDE_FROM_PROMPT: True}) if hidden else None
-    return create_model("Part", __config__=config, **fields)
+def chosen_foods(request: RecipeRequest, plan: dict) -> list[Food]:
+    """The foods a plan listed, with their kinds (a staple by name: the fat, salt, black pepper)."""
+    known = {f.name: f for f in recipe_foods(request)}
+    return [known.get(name) or Food(name, "fat" if name == FAT else "staple") for name in plan["ingredients"]]
 
 
-def plan_failures(plan, request: RecipeRequest) -> int:
-    """How many checks a plan (the parsed first call) already fails; its steps are not written yet."""
-    draft = Recipe.model_construct(title=plan.title, ingredients=plan.ingredients, steps=[], total_minutes=None)
-    failures = check_recipe(draft, request).failures
-    return sum(len(failures[name]) for name in PLAN_CHECKS)
+def write_turn(foods: list[Food]) -> dict:
+    names = ", ".join(f.name for f in foods)
+    return {"role": "user", "content": f"Now name the dish and write its steps with {names}: one step to "
+                                       "prepare, one or more to cook, one to serve, and the total minutes."}
 
 
-def write_turn(plan) -> dict:
-    names = ", ".join(item.name for item in plan.ingredients)
-    return {"role": "user", "content": f"Now write 3 or 4 steps to cook {plan.title} with {names}, each one "
-                                       "sentence naming what to do with which ingredient, and the total minutes."}
-
-
-def joined(plan_result, write_result, schema: type[Recipe]):
-    """One reply of the whole Recipe shape from the two calls (tokens and seconds of both)."""
-    if write_result.error:
-        return write_result
-    data = {**plan_result.parsed.model_dump(), **write_result.parsed.model_dump()}
+def joined(plan_result, write_result):
+    """One reply of the whole recipe's shape from the two calls (tokens and seconds of both)."""
+    if plan_result.error or write_result.error:
+        return plan_result if plan_result.error else write_result
+    merged = {**plan_result.parsed, **write_result.parsed}
+    data = {key: merged[key] for key in RECIPE_ORDER}
     usage = Usage(plan_result.usage.prompt_tokens + write_result.usage.prompt_tokens,
                   plan_result.usage.completion_tokens + write_result.usage.completion_tokens)
-    return dataclasses.replace(write_result, text=json.dumps(data), parsed=schema.model_validate(data),
-                               usage=usage, latency_s=plan_result.latency_s + write_result.latency_s)
+    return dataclasses.replace(write_result, text=json.dumps(data), parsed=data, usage=usage,
+                               latency_s=plan_result.latency_s + write_result.latency_s)
 
 
 def plan_then_write(backend, requests: list[RecipeRequest], variant, max_tokens: int,
                     batch_size: int | None = None) -> list:
     """`variant.candidates` joined replies per request, in request order (flat), from two batched calls."""
-    n = variant.candidates
-    schemas = [narrowed_recipe(r, variant.tight, variant.hidden) for r in requests]
-    plans_schema = [part_of(s, PLAN_FIELDS, variant.hidden) for s in schemas]
-    writes_schema = [part_of(s, WRITE_FIELDS, variant.hidden) for s in schemas]
+    flat = [r for r in requests for _ in range(variant.candidates)]
     options = dict(max_tokens=max_tokens, temperature=variant.temperature, batch_size=batch_size)
-    flat = [i for i in range(len(requests)) for _ in range(n)]
-    plans = backend.chat_batch([structured_messages(requests[i]) for i in flat],
-                               schema=[plans_schema[i] for i in flat], **options)
-    chosen = []
-    for i, request in enumerate(requests):
-        ok = [p for p in plans[i * n:(i + 1) * n] if not p.error]
-        chosen.append(min(ok, key=lambda p: plan_failures(p.parsed, request)) if ok else None)
-    conversations = [structured_messages(requests[i]) + [chosen[i].to_message(),
-                                                         write_turn(chosen[i].parsed)]
-                     for i in flat if chosen[i] is not None]
-    todo = [i for i in flat if chosen[i] is not None]
-    writes = iter(backend.chat_batch(conversations, schema=[writes_schema[i] for i in todo], **options)
-                  if todo else [])
-    return [joined(chosen[i], next(writes), schemas[i]) if chosen[i] is not None else plans[k]
-            for k, i in enumerate(flat)]
+    plans = backend.chat_batch([structured_messages(r) for r in flat],
+                               schema=[plan_schema(r, variant.hidden) for r in flat], **options)
+    todo = [(k, r, chosen_foods(r, p.parsed)) for k, (r, p) in enumerate(zip(flat, plans, strict=True))
+            if not p.error]
+    conversations = [structured_messages(r) + [plans[k].to_message(), write_turn(foods)] for k, r, foods in todo]
+    schemas = [write_schema(foods, r, variant.hidden) for _, r, foods in todo]
+    writes = dict(zip((k for k, _, _ in todo),
+                      backend.chat_batch(conversations, schema=schemas, **options) if todo else [], strict=True))
+    return [joined(plan, writes[k]) if k in writes else plan for k, plan in enumerate(plans)]

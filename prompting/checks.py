@@ -5,13 +5,14 @@ read by the model too: the repair loop sends them back verbatim, so a failure na
 fix. A recipe passes when every list is empty.
 
     ingredients  every ingredient (and every food a step names) is in the fridge or a declared pantry staple,
-                 each listed once; at least one is from the fridge
+                 each listed once and used by a step; at least one is from the fridge
     diet         no ingredient or step names a food the diet rules out
     time         a total time is given and is within the limit
     quantities   every quantity is a number (and a known unit) in a plausible range for the servings
     steps        at least MIN_STEPS distinct steps, each a sentence of several words naming an action
                  (a cooking verb) and an ingredient of the recipe, none stuck in a loop
-    values       no value holds schema words or template placeholders ("FridgeRecipe", "{{title}}", "maxItems")
+    values       no value holds schema words or template placeholders ("FridgeRecipe", "{{title}}", "maxItems"),
+                 and the title names a dish or a food of the recipe ("Spinach and Feta Omelette")
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from dataclasses import dataclass, field
 
 from prompting.foods import (
     COOKING_VERBS,
+    DISH_WORDS,
     EVERYDAY_FOODS,
     EXEMPT,
     FORBIDDEN,
@@ -108,6 +110,8 @@ def check_edible(request: RecipeRequest) -> list[str]:
 def source_of(name: str, fridge_words: set[str]) -> str:
     """'fridge', 'pantry' (a declared staple) or 'missing'."""
     words = food_words(name)
+    if words and words <= STAPLE_WORDS and not words <= fridge_words:  # "black pepper" beside "bell pepper"
+        return "pantry"
     if words & fridge_words:
         return "fridge"
     if words and words <= STAPLE_WORDS:
@@ -120,7 +124,7 @@ def check_ingredients(recipe, request: RecipeRequest) -> list[str]:
     sources = [source_of(item.name, fridge_words) for item in recipe.ingredients]
     failures = [f"'{item.name}' is not in the fridge and is not a pantry staple; remove it"
                 for item, source in zip(recipe.ingredients, sources, strict=True) if source == "missing"]
-    failures += duplicates(recipe)
+    failures += duplicates(recipe) + unused(recipe)
     if "fridge" not in sources:
         failures.append(f"use at least one fridge item: {request.fridge}")
     return failures + foods_in_steps(recipe, fridge_words)
@@ -135,6 +139,17 @@ def duplicates(recipe) -> list[str]:
             failures.append(f"'{item.name}' is listed twice (also as '{seen[key]}'); list each ingredient once")
         seen.setdefault(key, item.name)
     return failures
+
+
+def unused(recipe) -> list[str]:
+    """Each listed ingredient is used by a step: a list of foods the steps never touch is not a recipe."""
+    if not recipe.steps:
+        return []
+    said = set(words_of(" ".join(recipe.steps)))
+    said |= {KIND_OF[w] for w in said if w in KIND_OF}  # "feta" in a step uses the "crumbled cheese"
+    return [f"'{item.name}' is listed but no step uses it; use it in a step or remove it"
+            for item in recipe.ingredients if (words := food_words(item.name))
+            and not (words | {KIND_OF[w] for w in words if w in KIND_OF}) & said]
 
 
 def foods_in_steps(recipe, fridge_words: set[str]) -> list[str]:
@@ -266,7 +281,17 @@ def check_values(recipe) -> list[str]:
             failures.append(f"{where} holds '{found}', which is schema or template text; write plain words")
     if len(re.findall(r"[A-Za-z]+", recipe.title)) < 2:
         failures.append(f"the title '{recipe.title}' is not a dish name; name the dish in a few words")
+    elif not names_the_dish(recipe):
+        failures.append(f"the title '{recipe.title}' names neither a dish nor a food of the recipe; "
+                        "name the dish, e.g. 'Spinach and Feta Omelette'")
     return failures
+
+
+def names_the_dish(recipe) -> bool:
+    """A dish name says what it is: a kind of dish ('Omelette', 'Stew') or a food the recipe uses."""
+    words = set(words_of(recipe.title))
+    foods = {w for item in recipe.ingredients for w in food_words(item.name)}
+    return bool(words & (DISH_WORDS | foods | {KIND_OF[w] for w in foods if w in KIND_OF}))
 
 
 def check_time(recipe, request: RecipeRequest) -> list[str]:
@@ -276,7 +301,23 @@ def check_time(recipe, request: RecipeRequest) -> list[str]:
     if request.max_minutes is not None and minutes > request.max_minutes:
         return [f"total time {minutes} minutes is over the {request.max_minutes}-minute limit; "
                 "make it quicker"]
+    steps_take = sum(stated_minutes(step) for step in recipe.steps)
+    if minutes < steps_take:
+        return [f"the steps take at least {steps_take} minutes, more than the total time of {minutes}; "
+                "give the real total"]
     return []
+
+
+STATED_MINUTES = re.compile(r"\b(\d+|a|one)(?:\s*(?:-|to)\s*\d+)?\s+minutes?\b( on each side)?")
+
+
+def stated_minutes(step: str) -> int:
+    """The minutes a step says it takes: 'for 5 minutes' -> 5, 'for a minute' -> 1, '3 minutes on each side'
+    -> 6; ranges count their low end ('8-10 minutes' -> 8)."""
+    total = 0
+    for number, each_side in STATED_MINUTES.findall(step.lower()):
+        total += (int(number) if number.isdigit() else 1) * (2 if each_side else 1)
+    return total
 
 
 def check_recipe(recipe, request: RecipeRequest) -> CheckReport:

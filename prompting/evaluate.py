@@ -18,7 +18,7 @@ from dataclasses import replace
 
 from prompting.chain import plan_then_write
 from prompting.metrics import summarize, table, write_report
-from prompting.narrow import narrowed_recipe
+from prompting.narrow import recipe_schema
 from prompting.prompts import few_shot_messages, repair_message, structured_messages, zero_shot_messages
 from prompting.schema import RecipeRequest
 from prompting.techniques import (
@@ -74,7 +74,7 @@ def run_structured(backend, requests: list[RecipeRequest], variant: Variant, gro
     """techniques.structured for all requests at once, round by round: each active request's candidates
     go into the same batches, then the checks choose and the failed ones get a repair turn."""
     conversations = [structured_messages(r) for r in requests]
-    schemas = [narrowed_recipe(r, variant.tight, variant.hidden) for r in requests]  # each row its own grammar
+    schemas = [recipe_schema(r, variant.tight, variant.hidden) for r in requests]  # each row its own grammar
     attempts: list[list] = [[] for _ in requests]
     active, n = list(range(len(requests))), variant.candidates
     for round_number in range(variant.max_repairs + 1):

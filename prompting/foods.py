@@ -89,8 +89,19 @@ COOKING_VERBS = (
     "grill", "heat", "knead", "mash", "melt", "mix", "peel", "place", "pour", "rinse", "roast", "saute",
     "season", "serve", "simmer", "slice", "spread", "sprinkle", "steam", "stir", "toast", "top", "toss",
     "warm", "whisk", "wash", "cut", "scramble", "soften", "wilt", "bring", "blend", "flip", "garnish",
-    "lay", "cover", "spoon", "squeeze", "crumble", "tear",
+    "lay", "cover", "spoon", "squeeze", "crumble", "tear", "brown", "drizzle", "scatter", "pat", "press",
+    "measure",
 )
+
+# Kinds of dish, singular: a title that names one of these (or a food of the recipe) names a dish.
+DISH_WORDS = {
+    "omelette", "omelet", "scramble", "frittata", "stir-fry", "stir", "fry", "skillet", "salad", "pasta",
+    "noodle", "rice", "bowl", "toast", "sandwich", "taco", "stew", "soup", "curry", "porridge", "hash", "dip",
+    "risotto", "casserole", "bake", "traybake", "gratin", "pancake", "wrap", "burrito", "quesadilla", "chili",
+    "smoothie", "tart", "quiche", "pie", "roast", "chowder", "salsa", "tzatziki", "sauce", "crumble",
+    "sauté", "saute", "kebab", "skewer", "burger", "pilaf", "fritter", "patty", "gnocchi", "lasagne",
+    "lasagna", "shakshuka", "muesli", "oatmeal", "parfait", "platter", "plate", "melt", "slaw", "dal", "chilli",
+}
 
 # Units a quantity may use, each with the plausible range for one serving of a home recipe (low, high per
 # serving; "" is a count: 2 eggs). A quantity outside servings x range is implausible ("500 tbsp salt").

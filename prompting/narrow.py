@@ -1,50 +1,49 @@
-"""The `Recipe` schema narrowed to one request: what the model *can* write, not only what it is asked to.
+"""The recipe schema narrowed to one request: what the model *can* write, not only what it is asked to.
 
-The structured technique hands the backend a schema, and constrained decoding can only produce what the
-schema allows. So the request's own constraints go into it:
+The structured technique hands the backend a JSON schema, and constrained decoding can only produce what the
+schema allows. So the request and a cook's vocabulary (cooking.py) go into it:
 
-    ingredients[].name   one of the fridge items the diet allows (as typed, and without the amount words:
-                         "half an onion" and "onion"), or a pantry staple (an enum)
-    total_minutes        at most the user's time limit
-    title, quantity,     with `tight` values (the default): a title of 2 to 5 capitalised words, a quantity
-    steps                as a number and a unit from a list, 3 to 5 steps each a sentence that starts with a
-                         cooking verb and ends with a full stop; the model cannot write "FridgeRecipe" or
-                         "maxItems: 5" where only such values fit
+    title          "<Food> and <Food> <Dish>": two different foods of the fridge and a dish they make
+    ingredients    an object keyed by food, so each food is listed once: the fridge items the diet allows
+                   (as foods: "onion" for "half an onion"), olive oil, salt and black pepper; each amount
+                   one of that food's usual amounts for the servings
+    steps          3 to 5 whole sentences: one to prepare, one to three to cook, one to finish, each naming
+                   a food of the fridge
+    total_minutes  a round number of minutes within the time limit
 
-The schema is kept out of the prompt (`hidden`, the default): shown, the small model copied its class names
-and bounds into the values. The grammar holds the reply to it either way.
+`tight=False` is the ablation's "free values": the same keys with free strings (bounded) and free numbers,
+only the ingredient names narrowed. The schema stays out of the prompt (`hidden`, the default): shown, the
+small model copied its names and bounds into the values. The grammar holds the reply to it either way.
 
-Two checks become guarantees for the ingredient list and the time; the checks in code still run, because
-a step can still name a food, and quantities and steps are free text. Without a usable fridge item (the
-diet rules out all of them) the names are left free, and the checks say what is wrong.
+Plan, then write (chain.py) splits the schema in two: `plan_schema` (the ingredients), then `write_schema`
+over the foods the plan chose, so every step and the title name only foods the recipe lists.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Annotated, Literal
 
-from pydantic import ConfigDict, Field, create_model
-
-from prompting.checks import forbidden_in, fridge_items, singular
-from prompting.foods import COOKING_VERBS, NOT_INGREDIENT_WORDS, PANTRY_STAPLES
-from prompting.schema import Ingredient, Recipe, RecipeRequest
+from prompting.checks import forbidden_in, fridge_items, singular, stated_minutes
+from prompting.cooking import (
+    RAW_DISHES,
+    STAPLE_AMOUNTS,
+    Food,
+    amounts,
+    can_be_raw,
+    dishes_for,
+    is_sweet,
+    kind_of,
+    step_positions,
+    titles,
+)
+from prompting.foods import NOT_INGREDIENT_WORDS
+from prompting.schema import RecipeRequest
 from tailor.chat_format import HIDE_FROM_PROMPT
 
-MAX_NAMES = 120  # a fridge of 4,000 characters still makes a grammar that compiles in well under a second
-TITLE = r"^[A-Z][a-z]{1,14}( [A-Z][a-z]{1,14}| and| with){1,4}$"  # "Spinach and Feta Omelette"
-UNITS = "g|ml|tbsp|tsp|cup|cups|clove|cloves|slice|slices|can|cans|piece|pieces|handful|pinch"
-QUANTITY = rf"^(1/2|1/4|[1-9][0-9]{{0,2}})( ({UNITS}))?$"  # "2", "100 g", "1/2 cup"
-STEP = rf"^({'|'.join(v.capitalize() for v in COOKING_VERBS)}) [a-z0-9 ,']{{12,80}}\.$"
-
-
-def allowed_names(request: RecipeRequest) -> list[str]:
-    """The fridge items the diet allows (as the user wrote them), then the staples the diet allows."""
-    fridge = [item for item in fridge_items(request.fridge) if not forbidden_in(item, request.diet)]
-    staples = [s for s in sorted(PANTRY_STAPLES) if not forbidden_in(s, request.diet)]
-    forms = [form[:30] for item in fridge for form in (item, bare_food(item)) if form]  # 30: the name's limit
-    names = list(dict.fromkeys(forms))
-    return (names + [s for s in staples if s not in names])[:MAX_NAMES] if names else []
+MAX_FOODS = 6  # fridge foods offered: enough for one dish; a 4,000-character fridge still makes a small grammar
+MINUTES = (5, 10, 15, 20, 25, 30, 35, 40, 45, 60, 75, 90, 120)  # the totals a recipe states
+FAT = "olive oil"  # the staple every step that fries names (vegan, gluten-free: fine for every diet)
+SEASONING = ("salt", "black pepper")
 
 
 def bare_food(item: str) -> str:
@@ -53,28 +52,105 @@ def bare_food(item: str) -> str:
     return " ".join(w for w in words if singular(w) not in NOT_INGREDIENT_WORDS)
 
 
-def narrowed_recipe(request: RecipeRequest, tight: bool = True, hidden: bool = True) -> type[Recipe]:
-    """A subclass of `Recipe` whose ingredient names and total time obey this request (and, `tight`, whose
-    title, quantities and steps have the form of a recipe); `hidden` keeps it out of the prompt."""
-    names = allowed_names(request)
-    fields = {}
-    if names:
-        fields["name"] = (Literal[tuple(names)], Field(description="a fridge item or a pantry staple"))
-    if tight:
-        # no max_length beside a pattern: xgrammar ignores it (and says so); each pattern is bounded itself
-        fields["quantity"] = (str, Field(pattern=QUANTITY))
-    ingredient = create_model("FridgeIngredient", __base__=Ingredient, **fields) if fields else Ingredient
-    limit = min(request.max_minutes or 240, 240)
-    recipe_fields = {"ingredients": (list[ingredient], Field(min_length=1, max_length=7)),
-                     "total_minutes": (int, Field(ge=1, le=limit))}
-    if tight:
-        recipe_fields |= {"title": (str, Field(pattern=TITLE)),
-                          "steps": (list[Annotated[str, Field(pattern=STEP)]],
-                                    Field(min_length=3, max_length=5))}
-    return create_model("FridgeRecipe", __base__=HiddenRecipe if hidden else Recipe, **recipe_fields)
+def recipe_foods(request: RecipeRequest) -> list[Food]:
+    """The fridge items the diet allows, as foods (each once, at most MAX_FOODS), with their kinds."""
+    names = [bare_food(item) for item in fridge_items(request.fridge) if not forbidden_in(item, request.diet)]
+    names = [name[:30] for name in dict.fromkeys(names) if name]  # 30: the ingredient name's limit
+    return [Food(name, kind_of(name)) for name in names[:MAX_FOODS]]
 
 
-class HiddenRecipe(Recipe):
-    """`Recipe`, marked so the backend keeps its schema out of the prompt (the grammar still enforces it)."""
+def staples_for(foods: list[Food]) -> list[str]:
+    """The pantry staples a recipe of these foods takes: oil, salt and pepper, none for a sweet one."""
+    if is_sweet(foods):
+        return []
+    return [s for s in (FAT, *SEASONING) if s not in {f.name for f in foods}]
 
-    model_config = ConfigDict(json_schema_extra={HIDE_FROM_PROMPT: True})
+
+def hide(schema: dict, hidden: bool) -> dict:
+    return {**schema, HIDE_FROM_PROMPT: True} if hidden else schema
+
+
+def obj(properties: dict, required=None) -> dict:
+    return {"type": "object", "properties": properties, "required": list(properties if required is None else required),
+            "additionalProperties": False}
+
+
+def ingredients_schema(foods: list[Food], servings: int, required: list[str]) -> dict:
+    """{food: amount}: each food at most once, each amount one of that food's usual amounts."""
+    properties = {f.name: {"enum": amounts(f, servings)} for f in foods}
+    properties |= {s: {"enum": STAPLE_AMOUNTS[s]} for s in staples_for(foods)}
+    return obj(properties, required=required)
+
+
+def minutes_schema(request: RecipeRequest, positions: list[list[str]]) -> dict:
+    """A round total within the limit and no shorter than the times the steps state (honest even when
+    that is over the limit: the time check then says so)."""
+    limit = request.max_minutes or 60
+    least = sum(min(stated_minutes(s) for s in p) for p in positions)
+    fitting = [m for m in MINUTES if least <= m <= limit]
+    return {"enum": fitting or [next((m for m in MINUTES if m >= least), least)]}
+
+
+def positions_schema(positions: list[list[str]]) -> dict:
+    return {"type": "array", "prefixItems": [{"enum": p} for p in positions], "items": False,
+            "minItems": len(positions), "maxItems": len(positions)}
+
+
+def dish_branches(foods: list[Food], names: set[str]) -> list[tuple[list[str], list[list[str]]]]:
+    """(titles, step positions) for a cooked dish and, when the foods need no cooking, a raw one."""
+    fat = FAT if FAT in names else next((f.name for f in foods if f.kind == "fat"), None)
+    seasoning = {s for s in SEASONING if s in names}
+    dishes = dishes_for(foods)
+    branches = []
+    for raw in (False, True):
+        chosen = [d for d in dishes if (d in RAW_DISHES) == raw]
+        if chosen and (not raw or can_be_raw(foods)):
+            branches.append((titles(foods, chosen), step_positions(foods, raw, fat, seasoning)))
+    return branches or [(titles(foods, dishes), step_positions(foods, False, fat, seasoning))]
+
+
+def branch(properties: dict, positions: list[list[str]], request: RecipeRequest) -> dict:
+    return obj({**properties, "steps": positions_schema(positions),
+                "total_minutes": minutes_schema(request, positions)})
+
+
+def one_of(branches: list[dict]) -> dict:
+    return branches[0] if len(branches) == 1 else {"anyOf": branches}
+
+
+def write_schema(foods: list[Food], request: RecipeRequest, hidden: bool = True) -> dict:
+    """The title, steps and time for the foods a plan chose (staples among them by name)."""
+    names = {f.name for f in foods}
+    cooked = [f for f in foods if f.name not in (FAT, *SEASONING)]
+    return hide(one_of([branch({"title": {"enum": t}}, positions, request)
+                        for t, positions in dish_branches(cooked, names)]), hidden)
+
+
+def plan_schema(request: RecipeRequest, hidden: bool = True) -> dict:
+    """Which fridge foods go in and how much of each; the first food and the staples always do."""
+    foods = recipe_foods(request)
+    required = [f.name for f in foods[:1]] + staples_for(foods)
+    return hide(obj({"ingredients": ingredients_schema(foods, request.servings, required)}), hidden)
+
+
+def recipe_schema(request: RecipeRequest, tight: bool = True, hidden: bool = True) -> dict:
+    """The whole recipe in one reply: title, ingredients, steps, total minutes. Tight, every food goes in
+    (the steps are written for all of them); the model picks the dish, the amounts and the time."""
+    foods = recipe_foods(request)
+    if not tight:
+        return hide(loose_schema(foods, request), hidden)
+    names = {f.name for f in foods} | set(staples_for(foods))
+    ingredients = ingredients_schema(foods, request.servings, [f.name for f in foods] + staples_for(foods))
+    return hide(one_of([branch({"title": {"enum": t}, "ingredients": ingredients}, positions, request)
+                        for t, positions in dish_branches(foods, names)]), hidden)
+
+
+def loose_schema(foods: list[Food], request: RecipeRequest) -> dict:
+    """The ablation's free values: only the ingredient names and the time limit are narrowed."""
+    names = [f.name for f in foods] + staples_for(foods)
+    ingredient = obj({"name": {"enum": names}, "quantity": {"type": "string", "minLength": 1, "maxLength": 16}})
+    return obj({"title": {"type": "string", "minLength": 3, "maxLength": 50},
+                "ingredients": {"type": "array", "items": ingredient, "minItems": 1, "maxItems": 7},
+                "steps": {"type": "array", "items": {"type": "string", "minLength": 8, "maxLength": 90},
+                          "minItems": 1, "maxItems": 5},
+                "total_minutes": {"type": "integer", "minimum": 1, "maximum": request.max_minutes or 240}})

@@ -37,8 +37,9 @@ def constraints(request: RecipeRequest) -> str:
 
 
 def instruction(request: RecipeRequest) -> str:
-    return ("Write a short recipe. " + constraints(request) + " Give a title, the ingredients with "
-            "quantities, numbered steps, and the total time in minutes.")
+    return ("Write a short recipe. " + constraints(request) + " Start with the name of the dish on its own line. "
+            "Then write 'Ingredients:' and list 3 to 6 ingredients with their amounts, each once. Then write "
+            "'Steps:' and 3 or 4 numbered steps. End with 'Total time:' and the minutes.")
 
 
 # -- zero-shot --------------------------------------------------------------------------------------
@@ -68,9 +69,10 @@ def few_shot_messages(request: RecipeRequest, count: int = FEW_SHOT_EXAMPLES) ->
 
 
 # -- structured -------------------------------------------------------------------------------------
-SYSTEM = """You are a careful home cook. Write one short recipe: the name of the dish, the ingredients with
-their amounts, 3 or 4 steps (each one sentence saying what to do with which ingredient), and the total
-minutes. Use only the fridge items and the pantry staples. Follow the diet and the time limit."""
+SYSTEM = """You are a careful home cook. Write one recipe: the name of the dish, the ingredients with their
+amounts for the servings, the steps in the order a cook does them (each one sentence saying what to do with
+which ingredient), and the total minutes. Use only the fridge items and the pantry staples. Follow the diet
+and the time limit."""
 
 
 def structured_messages(request: RecipeRequest) -> list[dict]:

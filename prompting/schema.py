@@ -36,6 +36,16 @@ class Recipe(BaseModel):
     total_minutes: int = Field(ge=1, le=240)
 
 
+def recipe_from(data: dict) -> Recipe:
+    """A `Recipe` from a structured reply (the narrowed schemas give ingredients as {food: amount}), built
+    without the schema's limits: the checks, not a validation error, say what is wrong with it."""
+    items = data.get("ingredients") or []
+    pairs = items.items() if isinstance(items, dict) else ((i.get("name", ""), i.get("quantity", "")) for i in items)
+    ingredients = [Ingredient.model_construct(name=name, quantity=str(quantity)) for name, quantity in pairs]
+    return Recipe.model_construct(title=data.get("title", ""), ingredients=ingredients,
+                                  steps=list(data.get("steps") or []), total_minutes=data.get("total_minutes"))
+
+
 @dataclass(frozen=True)
 class RecipeRequest:
     """One user request: the fridge as typed, plus the optional constraints."""

@@ -16,10 +16,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from prompting.checks import CheckReport, check_edible, check_recipe
-from prompting.narrow import narrowed_recipe
+from prompting.narrow import recipe_schema
 from prompting.parse import parse_recipe
 from prompting.prompts import few_shot_messages, repair_message, structured_messages, zero_shot_messages
-from prompting.schema import Recipe, RecipeRequest
+from prompting.schema import Recipe, RecipeRequest, recipe_from
 
 TECHNIQUES = ("zero-shot", "few-shot", "structured")
 MAX_REPAIRS = 2  # repair turns after the first attempt; then the best attempt is returned
@@ -73,7 +73,7 @@ def from_text(result, request: RecipeRequest) -> Attempt:
 
 
 def from_json(result, request: RecipeRequest) -> Attempt:
-    return judge(result.parsed, request, result)
+    return judge(recipe_from(result.parsed), request, result)
 
 
 def score(attempt: Attempt) -> tuple[int, int]:
@@ -132,7 +132,7 @@ def structured(backend, request: RecipeRequest, max_repairs: int | None = None, 
     check_edible(request)
     variant = variant or Variant()
     repairs = variant.max_repairs if max_repairs is None else max_repairs
-    messages, schema = structured_messages(request), narrowed_recipe(request, variant.tight, variant.hidden)
+    messages, schema = structured_messages(request), recipe_schema(request, variant.tight, variant.hidden)
     attempts: list[Attempt] = []
     for round_number in range(repairs + 1):
         if variant.plan and round_number == 0:

@@ -15,7 +15,7 @@ from prompting.metrics import write_report
 from prompting.parse import parse_recipe
 from prompting.prompts import few_shot_messages, load_examples, zero_shot_messages
 from prompting.render import recipe_text
-from prompting.schema import Recipe, RecipeRequest
+from prompting.schema import Ingredient, Recipe, RecipeRequest, recipe_from
 from prompting.techniques import CANDIDATES, Variant, few_shot, structured, zero_shot
 from tailor.errors import UsageError
 
@@ -58,6 +58,9 @@ def test_a_good_recipe_passes_every_check():
     ({"steps": ["Fry the bacon, then add the eggs.", "Serve it warm."]}, "diet", "step 1 uses bacon"),
     # the checks issue #17 added: each catches the violation it names
     ({"title": "FridgeRecipe"}, "values", "the title holds 'FridgeRecipe'"),
+    ({"title": "Cooking with Sour Cream"}, "values", "names neither a dish nor a food of the recipe"),
+    ({"ingredients": recipe()["ingredients"] + [{"name": "salt", "quantity": "1 pinch"}]}, "ingredients",
+     "'salt' is listed but no step uses it"),
     ({"title": "{{title}}"}, "values", "the title holds '{{'"),
     ({"steps": ["maxItems: 5 minItems: 1 title: Filled", "Add the spinach to the pan.", "Fry the eggs in oil."]},
      "values", "step 1 holds 'maxItems"),
@@ -91,8 +94,16 @@ def test_each_check_catches_its_violation(change, check, needle):
 def test_only_pantry_staples_need_not_be_in_the_fridge():
     data = recipe(ingredients=recipe()["ingredients"] + [{"name": "salt and black pepper", "quantity": "1 pinch"},
                                                          {"name": "butter", "quantity": "1 tbsp"}])
-    failures = check_recipe(as_recipe(data), OMELETTE).failures["ingredients"]
+    failures = [f for f in check_recipe(as_recipe(data), OMELETTE).failures["ingredients"] if "fridge" in f]
     assert failures == ["'butter' is not in the fridge and is not a pantry staple; remove it"]
+
+
+def test_every_listed_ingredient_is_used_by_a_step():
+    data = recipe(ingredients=recipe()["ingredients"] + [{"name": "salt", "quantity": "1 pinch"}])
+    failures = check_recipe(as_recipe(data), OMELETTE).failures["ingredients"]
+    assert failures == ["'salt' is listed but no step uses it; use it in a step or remove it"]
+    cheese = recipe(steps=recipe()["steps"][:2] + ["Pour in beaten eggs, add the cheese, cook 5 minutes."])
+    assert check_recipe(as_recipe(cheese), OMELETTE).passed  # "cheese" uses the feta: its kind counts
 
 
 def test_a_recipe_must_use_something_from_the_fridge():
@@ -142,6 +153,31 @@ def test_nothing_edible_is_refused_before_asking_the_model(fake):
 
 
 # -- the repair loop ----------------------------------------------------------------------------------
+# The narrowed schema's own first choices: a reply it allows, whatever the fridge.
+def branches(schema: dict) -> list[dict]:
+    return schema.get("anyOf", [schema])
+
+
+def allowed(schema: dict, **changes) -> dict:
+    """The reply a schema allows that takes the first choice everywhere (the first branch, each first enum)."""
+    properties = branches(schema)[0]["properties"]
+    reply = {}
+    for key, value in properties.items():
+        if "prefixItems" in value:
+            reply[key] = [p["enum"][0] for p in value["prefixItems"]]
+        elif "properties" in value:
+            reply[key] = {k: value["properties"][k]["enum"][0] for k in value["required"]}
+        else:
+            reply[key] = value["enum"][0]
+    return reply | changes
+
+
+def tight(**changes) -> dict:
+    from prompting.narrow import recipe_schema
+
+    return allowed(recipe_schema(OMELETTE), **changes)
+
+
 def test_repair_sends_the_failed_checks_back_and_accepts_the_fix(fake):
     bad = recipe(steps=["Fry the bacon until crisp.", "Pour in beaten eggs, add feta, cook 5 minutes."])
     fake.queue(parsed=bad).queue(parsed=recipe())
@@ -152,7 +188,7 @@ def test_repair_sends_the_failed_checks_back_and_accepts_the_fix(fake):
     assert repair[-2]["role"] == "assistant" and "bacon" in repair[-2]["content"]
     for failure in result.attempts[0].report.listed():
         assert failure in repair[-1]["content"]
-    assert issubclass(fake.requests[1].schema, Recipe)
+    assert fake.requests[1].schema == fake.requests[0].schema  # the repair is held to the same schema
 
 
 def test_repair_stops_after_the_bound_and_returns_the_best_attempt(fake):
@@ -174,65 +210,122 @@ def test_the_repair_message_names_the_failed_check(fake):
 
 
 def test_the_checks_choose_among_candidates_from_one_batch(fake):
-    worst = recipe(title="FridgeRecipe", steps=["Fry the ham in the oil.", "Add the chicken."])
+    worst = recipe(steps=["Fry the bacon until crisp.", "Serve it warm."])  # two checks fail
     for reply in [worst, recipe(total_minutes=45), recipe(), worst][:CANDIDATES]:
         fake.queue(parsed=reply)
-    result = structured(fake, OMELETTE)
+    result = structured(fake, OMELETTE, variant=Variant(tight=False))
     assert len(fake.requests) == CANDIDATES and len(result.attempts) == 1 and result.report.passed
     assert fake.requests[0].temperature > 0 and len(result.results) == CANDIDATES  # every candidate's cost counts
 
 
 def test_the_schema_is_enforced_but_kept_out_of_the_prompt():
-    from prompting.narrow import narrowed_recipe
+    from prompting.narrow import recipe_schema
     from prompting.prompts import structured_messages
     from tailor.backends.base import ChatRequest
     from tailor.chat_format import render_messages
 
-    hidden = ChatRequest(structured_messages(OMELETTE), 64, schema=narrowed_recipe(OMELETTE))
-    shown = ChatRequest(structured_messages(OMELETTE), 64, schema=narrowed_recipe(OMELETTE, hidden=False))
+    hidden = ChatRequest(structured_messages(OMELETTE), 64, schema=recipe_schema(OMELETTE))
+    shown = ChatRequest(structured_messages(OMELETTE), 64, schema=recipe_schema(OMELETTE, hidden=False))
     seen = " ".join(turn["content"] for turn in render_messages(hidden))
-    assert "FridgeRecipe" not in seen and "maxItems" not in seen and "properties" not in seen
-    assert "FridgeRecipe" in " ".join(turn["content"] for turn in render_messages(shown))
+    assert "prefixItems" not in seen and "enum" not in seen and "properties" not in seen
+    assert "prefixItems" in " ".join(turn["content"] for turn in render_messages(shown))
 
 
-def test_the_value_grammars_refuse_schema_text():
-    from pydantic import ValidationError
+def fits(schema: dict, reply: dict) -> bool:
+    import jsonschema
 
-    from prompting.narrow import narrowed_recipe
+    return jsonschema.Draft202012Validator(schema).is_valid(reply)
 
-    schema = narrowed_recipe(OMELETTE)
-    schema.model_validate(recipe())
-    for change in ({"title": "FridgeRecipe"}, {"title": "{{title}}"}, {"steps": ["maxItems: 5", "a", "b"]},
-                   {"ingredients": [{"name": "eggs", "quantity": "Steps: 20"}]}):
-        with pytest.raises(ValidationError):
-            schema.model_validate(recipe(**change))
+
+def test_the_cooks_vocabulary_refuses_schema_text_and_duplicates():
+    from prompting.narrow import recipe_schema
+
+    schema, good = recipe_schema(OMELETTE), tight()
+    steps = good["steps"]
+    assert fits(schema, good) and check_recipe(recipe_from(good), OMELETTE).passed
+    for change in ({"title": "FridgeRecipe"}, {"title": "{{title}}"}, {"steps": ["maxItems: 5"] + steps[1:]},
+                   {"ingredients": good["ingredients"] | {"eggs": "Steps: 20"}},
+                   {"ingredients": good["ingredients"] | {"eggs": "400"}},
+                   {"ingredients": [{"name": "eggs", "quantity": "4"}, {"name": "eggs", "quantity": "4"}]},
+                   {"ingredients": {k: v for k, v in good["ingredients"].items() if k != "spinach"}},
+                   {"steps": steps[-1:] + steps[:-1]}, {"steps": steps[:2]}, {"steps": steps + steps[-1:]},
+                   {"total_minutes": 25}, {"total_minutes": 5}):  # 5: less than the steps say they take
+        assert not fits(schema, tight(**change)), change
+
+
+def test_each_food_is_prepared_and_cooked_in_a_cooks_order():
+    from prompting.narrow import recipe_schema
+
+    steps = tight()["steps"]
+    assert steps.index("Peel the onion and chop it finely.") < steps.index(
+        "Heat the olive oil in a large pan over medium heat.") < steps.index(
+        "Fry the onion in the olive oil until soft, about 4 minutes.")
+    assert steps[-1].startswith("Season with salt and black pepper")
+    rice = allowed(recipe_schema(RecipeRequest.create("rice, broccoli", "vegan", 30, 2)))["steps"]
+    assert rice.index(next(s for s in rice if s.startswith("Cook the rice"))) < rice.index(
+        "Heat the olive oil in a large pan over medium heat.")  # what boils goes on before the pan
+
+
+def test_a_sweet_fridge_gets_no_oil_salt_or_pepper_and_a_sweet_dish():
+    from prompting.narrow import recipe_schema
+
+    request = RecipeRequest.create("oats, banana, milk, honey", "vegetarian", 10, 1)
+    schema = recipe_schema(request)
+    reply = allowed(schema)
+    assert set(reply["ingredients"]) == {"oats", "banana", "milk", "honey"}
+    assert all(t.endswith("Porridge") for b in branches(schema) for t in b["properties"]["title"]["enum"])
+    assert check_recipe(recipe_from(reply), request).passed, check_recipe(recipe_from(reply), request).failures
 
 
 def test_the_schema_is_narrowed_to_the_fridge_the_diet_and_the_time_limit():
-    from pydantic import ValidationError
-
-    from prompting.narrow import allowed_names, narrowed_recipe
+    from prompting.narrow import recipe_foods, recipe_schema
 
     request = RecipeRequest.create("eggs, spinach, bacon, half an onion", "vegetarian", 20, 2)
-    names = allowed_names(request)
-    assert names[:4] == ["eggs", "spinach", "half an onion", "onion"] and "salt" in names
-    assert "bacon" not in names  # the diet rules it out, so the grammar cannot write it
-    schema = narrowed_recipe(request)
-    schema.model_validate(recipe(ingredients=[{"name": "onion", "quantity": "1/2"}]))
-    for change in ({"ingredients": [{"name": "bacon", "quantity": "2"}]}, {"total_minutes": 25}):
-        with pytest.raises(ValidationError):
-            schema.model_validate(recipe(**change))
-    assert "flour" not in allowed_names(RecipeRequest.create("rice, flour", "gluten-free"))
+    assert [f.name for f in recipe_foods(request)] == ["eggs", "spinach", "onion"]  # the diet rules out bacon
+    schema = recipe_schema(request)
+    assert all("salt" in b["properties"]["ingredients"]["properties"] for b in branches(schema))
+    good = allowed(schema)
+    assert fits(schema, good) and not fits(schema, good | {"ingredients": good["ingredients"] | {"bacon": "2"}})
+    assert not fits(schema, good | {"total_minutes": 25})
+    assert "bacon" not in json.dumps(schema)
+    assert "flour" not in json.dumps(recipe_schema(RecipeRequest.create("rice, flour", "gluten-free")))
+
+
+def test_every_value_the_vocabulary_offers_passes_the_checks_it_can_pass():
+    """Each step and title the schema offers is a sentence (or dish name) the checks accept."""
+    from prompting.checks import check_steps, schema_text_in
+    from prompting.narrow import recipe_schema
+
+    for request in [OMELETTE] + [r for _, r in load_scenarios()]:
+        for schema in (b["properties"] for b in branches(recipe_schema(request))):
+            sentences = {s for p in schema["steps"]["prefixItems"] for s in p["enum"]}
+            listed = [Ingredient.model_construct(name=n, quantity="1") for n in schema["ingredients"]["properties"]]
+            for sentence in sentences:
+                one = Recipe.model_construct(title="x", ingredients=listed, steps=[sentence] * 3, total_minutes=5)
+                assert not [f for f in check_steps(one) if "step 1 " in f], (request.fridge, sentence)
+                assert schema_text_in(sentence) is None, sentence
+            assert all(schema_text_in(t) is None for t in schema["title"]["enum"])
+
+
+def test_every_reply_the_schema_allows_first_passes_every_check():
+    """On every scenario, the schema's first choices make a recipe that passes (or honestly fails: time)."""
+    from prompting.narrow import recipe_schema
+
+    for _, request in load_scenarios():
+        for branch in branches(recipe_schema(request)):
+            reply = allowed(branch)
+            report = check_recipe(recipe_from(reply), request)
+            assert set(report.listed()) <= {f for f in report.failures["time"]}, (request.fridge, report.listed())
 
 
 def test_a_batch_can_give_each_conversation_its_own_schema(fake):
-    from prompting.narrow import narrowed_recipe
+    from prompting.narrow import recipe_schema
 
     other = RecipeRequest.create("rice, broccoli", "vegan", 30, 2)
-    fake.queue(parsed=recipe()).queue(parsed=recipe())
+    fake.queue(parsed=tight()).queue(parsed=tight())
     results = fake.chat_batch([[{"role": "user", "content": "a"}], [{"role": "user", "content": "b"}]],
-                              schema=[narrowed_recipe(OMELETTE), narrowed_recipe(other)])
-    assert results[0].parsed.title and results[1].error  # eggs and feta are not rice or broccoli
+                              schema=[recipe_schema(OMELETTE), recipe_schema(other)])
+    assert results[0].parsed["title"] and results[1].error  # eggs and feta are not rice or broccoli
     with pytest.raises(UsageError, match="2 schemas for 1 conversations"):
         fake.chat_batch([[{"role": "user", "content": "a"}]], schema=[Recipe, Recipe])
 
@@ -281,36 +374,51 @@ def test_text_without_steps_is_not_a_usable_recipe(fake):
 
 # -- evaluation ---------------------------------------------------------------------------------------
 def test_evaluation_measures_each_technique_against_the_baseline(fake, tmp_path):
+    from prompting.narrow import recipe_schema
+    from tailor.errors import SchemaError
+
     scenarios = load_scenarios(limit=2)
     assert len(load_scenarios()) >= 30 and [s[0] for s in scenarios] == ["f01", "f02"]
-    rice = recipe(title="Chicken Rice", ingredients=[{"name": "chicken breast", "quantity": "200 g"},
-                                                     {"name": "rice", "quantity": "1 cup"}], total_minutes=25,
-                  steps=["Boil the rice for 15 minutes.", "Fry the chicken breast in oil.",
-                         "Serve the chicken on the rice."])
     fake.queue(text="no recipe here").queue(text="nor here")                       # zero-shot: both unusable
     fake.queue(text=recipe_text(as_recipe(recipe()))).queue(text="still nothing")  # few-shot: one of two
-    bread = recipe(steps=["Toast the bread in the pan.", "Pour in beaten eggs, add feta, cook 5 minutes.",
-                          "Serve the eggs warm."])
-    fake.queue(parsed=bread).queue(parsed=rice)                                    # structured: one needs repair
-    fake.queue(parsed=recipe())
+    fake.queue(parsed=allowed(recipe_schema(scenarios[0][1])))                     # structured: one passes,
+    fake.queue(error=SchemaError("the model did not finish the JSON within max_tokens=448"))  # one is cut off
     report = evaluate(fake, limit=2, candidates=1)
     zero, few, best = (report["techniques"][t] for t in ("zero-shot", "few-shot", "structured"))
-    assert (zero["parse_rate"], few["parse_rate"], few["constraint_adherence"]) == (0.0, 0.5, 0.5)
-    assert best["constraint_adherence"] == 1.0 and best["first_attempt_adherence"] == 0.5
-    assert best["mean_attempts"] == 1.5 and report["n_items"] == 2
-    assert report["quality"] == {"metric": "constraint_adherence", "method": "structured", "value": 1.0,
+    assert (zero["parse_rate"], few["parse_rate"]) == (0.0, 0.5)
+    assert best["constraint_adherence"] == 0.5 and best["first_attempt_adherence"] == 0.5
+    assert best["mean_attempts"] == 1.0 and report["n_items"] == 2
+    assert report["quality"] == {"metric": "constraint_adherence", "method": "structured", "value": 0.5,
                                  "baseline_value": 0.0}
     path = write_report(report, tmp_path / "eval" / "prompting.json")
     assert json.loads(path.read_text())["techniques"]["structured"]["n"] == 2
     assert [p.name for p in path.parent.iterdir()] == ["prompting.json"]  # no temp file left behind
 
 
-def test_the_ablation_measures_each_switch_in_the_same_run(fake):
-    from prompting.evaluate import ABLATION
+def test_the_repair_loop_of_the_evaluation_sends_a_failed_recipe_back(fake):
+    from prompting.evaluate import run_structured
 
-    for _ in range(4 + len(ABLATION)):  # zero-shot, few-shot, structured, one per ablation row (plan: two)
-        fake.queue(text=recipe_text(as_recipe(recipe()))) if fake.replies.__len__() < 2 else fake.queue(
-            parsed=recipe())
+    request = load_scenarios(limit=1)[0][1]
+    fake.queue(parsed=recipe(title="FridgeRecipe")).queue(parsed=recipe(title="Spinach and Feta Omelette"))
+    [result] = run_structured(fake, [request], Variant(candidates=1, tight=False))
+    assert len(result.attempts) == 2 and "FridgeRecipe" in fake.requests[1].messages[-2]["content"]
+    assert "the title holds 'FridgeRecipe'" in fake.requests[1].messages[-1]["content"]
+
+
+def test_the_ablation_measures_each_switch_in_the_same_run(fake):
+    from prompting.chain import chosen_foods
+    from prompting.evaluate import ABLATION
+    from prompting.narrow import plan_schema, recipe_schema, write_schema
+
+    request = load_scenarios(limit=1)[0][1]
+    fake.queue(text=recipe_text(as_recipe(recipe()))).queue(text=recipe_text(as_recipe(recipe())))
+    fake.queue(parsed=allowed(recipe_schema(request)))                 # structured (repair off: its first round)
+    for variant in ABLATION.values():
+        if variant.plan:
+            plan = allowed(plan_schema(request))
+            fake.queue(parsed=plan).queue(parsed=allowed(write_schema(chosen_foods(request, plan), request)))
+        else:
+            fake.queue(parsed=allowed(recipe_schema(request, variant.tight)) if variant.tight else recipe())
     report = evaluate(fake, limit=1, ablation=True, candidates=1)
     rows = report["techniques"]
     assert set(rows) == {"zero-shot", "few-shot", "structured", "structured, repair off",
@@ -319,7 +427,7 @@ def test_the_ablation_measures_each_switch_in_the_same_run(fake):
     from tailor.chat_format import schema_hidden
 
     shown = [r for r in fake.requests if r.schema is not None and not schema_hidden(r.schema)]
-    assert len(shown) == 1 and all(r.temperature == 0 for r in fake.requests)
+    assert len(shown) == 1 and all(r.temperature == 0 for r in fake.requests) and not fake.replies
 
 
 def test_a_reply_that_copies_an_example_is_counted():
@@ -353,11 +461,11 @@ def test_cli_bad_input_exits_2_with_one_line(argv, needle, fake, monkeypatch, ca
 
 def test_cli_prints_the_checked_recipe_as_json(fake, monkeypatch, capsys):
     for _ in range(CANDIDATES):
-        fake.queue(parsed=recipe())
+        fake.queue(parsed=tight())
     argv = ["recipe", "eggs, spinach, feta, half an onion", "--diet", "vegetarian", "--max-minutes", "20", "--json"]
     code, out, err = run_cli(argv, fake, monkeypatch, capsys)
     shown = json.loads(out)
-    assert code == 0 and shown["checks"]["passed"] and shown["recipe"]["total_minutes"] == 15
+    assert code == 0 and shown["checks"]["passed"] and shown["recipe"]["total_minutes"] == tight()["total_minutes"]
     assert shown["request"]["diet"] == "vegetarian" and f"{CANDIDATES} calls" in err
 
 
@@ -411,9 +519,10 @@ def test_the_same_code_runs_on_an_openai_compatible_server():
 
     def handler(request):
         sent.append(json.loads(request.content))
+        reply = allowed(sent[-1]["response_format"]["json_schema"]["schema"])  # as a grammar-bound server would
         body = {"id": "x", "object": "chat.completion", "created": 0, "model": "m",
                 "choices": [{"index": 0, "finish_reason": "stop",
-                             "message": {"role": "assistant", "content": json.dumps(recipe())}}],
+                             "message": {"role": "assistant", "content": json.dumps(reply)}}],
                 "usage": {"prompt_tokens": 5, "completion_tokens": 2, "total_tokens": 7}}
         return httpx.Response(200, json=body)
 
@@ -422,15 +531,22 @@ def test_the_same_code_runs_on_an_openai_compatible_server():
     result = structured(backend, OMELETTE)
     assert result.report.passed and len(sent) == CANDIDATES
     schema = sent[0]["response_format"]["json_schema"]["schema"]
-    assert schema["properties"]["title"]["pattern"] and "FridgeRecipe" not in json.dumps(sent[0]["messages"])
+    assert all(b["properties"]["title"]["enum"] for b in branches(schema))
+    assert "FridgeRecipe" not in json.dumps(sent[0]["messages"])
 
 
 def test_plan_then_write_joins_two_calls_into_one_checked_recipe(fake):
-    good = recipe()
-    fake.queue(parsed={"title": good["title"], "ingredients": good["ingredients"]})
-    fake.queue(parsed={"steps": good["steps"], "total_minutes": good["total_minutes"]})
+    from prompting.chain import chosen_foods
+    from prompting.narrow import plan_schema, write_schema
+
+    plan = allowed(plan_schema(OMELETTE))  # the first food and the staples: eggs, oil, salt, pepper
+    write = allowed(write_schema(chosen_foods(OMELETTE, plan), OMELETTE))
+    fake.queue(parsed=plan).queue(parsed=write)
     result = structured(fake, OMELETTE, variant=Variant(candidates=1, plan=True))
-    assert result.report.passed and result.recipe.title == good["title"] and len(fake.requests) == 2
+    assert result.report.passed, result.report.listed()
+    assert result.recipe.title == write["title"] and len(fake.requests) == 2
+    assert [i.name for i in result.recipe.ingredients] == list(plan["ingredients"])
     write_turn = fake.requests[1].messages
-    assert write_turn[-2]["role"] == "assistant" and "Spinach and Feta Omelette" in write_turn[-1]["content"]
-    assert result.results[0].usage.completion_tokens > len(good["steps"])  # both calls' tokens counted
+    assert write_turn[-2]["role"] == "assistant" and "eggs, olive oil, salt, black pepper" in write_turn[-1]["content"]
+    assert "spinach" not in json.dumps(fake.requests[1].schema)  # the steps name only the foods the plan chose
+    assert result.results[0].usage.completion_tokens > len(write["steps"])  # both calls' tokens counted

@@ -19,7 +19,7 @@ from pathlib import Path
 from tailor.errors import ModelNotFoundError, UsageError
 
 SLOTS = 8  # parallel requests decoded together (chat_batch); one stream uses one slot, the rest cost nothing
-CONTEXT = 8192  # tokens of KV cache shared by all slots (the bundled model's trained context; ~190 MB)
+CONTEXT = 16384  # tokens of KV cache shared by all slots: 8 few-shot prompts with their replies fit (~380 MB)
 
 _SERVERS: dict[tuple, object] = {}  # (gguf, lora, threads, slots, context) -> xllamacpp.Server
 _LOCK = threading.Lock()

@@ -31,8 +31,8 @@ def chosen_foods(request: RecipeRequest, plan: dict) -> list[Food]:
 
 def write_turn(foods: list[Food]) -> dict:
     names = ", ".join(f.name for f in foods)
-    return {"role": "user", "content": f"Now name the dish and write its steps with {names}: one step to "
-                                       "prepare, one or more to cook, one to serve, and the total minutes."}
+    return {"role": "user", "content": f"Now name the dish and write its steps with {names}, in the order a "
+                                       "cook does them, and the total minutes."}
 
 
 def joined(plan_result, write_result):

@@ -1,19 +1,21 @@
 """A cook's vocabulary: what the structured technique lets the model write, built from the user's own fridge.
 
-The 135M model writes a fluent recipe sentence about as often as it copies a schema word into one. So the
-values it may write are sentences a cook would write, composed here from the foods it was given, and the model
-chooses among them with grammar-constrained decoding (narrow.py):
+The 135M model writes a fluent recipe sentence about as often as it copies a schema word into one, and
+left to itself it lists foods its steps never touch and repeats a step. So the values it may write are
+sentences a cook would write, composed here from the foods it was given, and the model chooses among them
+with grammar-constrained decoding (narrow.py):
 
     food kinds   "spinach" is a leafy green, "feta" a cheese, "tofu" a protein; each kind knows how it is
-                 prepared, cooked and served ("Wash the spinach and chop it roughly.")
+                 prepared, cooked and served raw ("Wash the spinach and chop it roughly.")
     amounts      each kind's usual amounts for the servings ("100 g", "2 cloves", "1/2")
-    dishes       what the chosen foods can make ("Omelette" needs an egg; "Salad" leaves or a vegetable)
-    steps        a step to prepare, one to three to cook, and one to finish, every one a whole sentence
-                 that names an action and one of the recipe's foods
+    dishes       what the foods can make ("Omelette" needs an egg; porridge is the one dish of oats; a
+                 sweet fridge gets no savoury dish, and no oil, salt or pepper)
+    steps        one position per step in a cook's order: each food prepared, what boils put on first,
+                 the pan heated, each food cooked (or, raw, added to the bowl), then the finish
 
-The model still decides what a recipe is: which foods, how much of each, which dish, which steps in which
-order, and how long it takes. Every table here is plain data a reader can extend; a food it does not know
-gets the generic sentences of the `other` kind.
+The model still chooses what the code cannot know: the dish, the amounts, a cooked or a raw dish, and the
+total time. Every table here is plain data a reader can extend; a food it does not know gets the generic
+sentences of the `other` kind.
 """
 
 from __future__ import annotations
@@ -108,7 +110,7 @@ RAW = {  # the same kinds, for a dish that is not cooked (a salad, a sandwich, a
     "garlic": ["Stir the {f} into the bowl."],
     "citrus": ["Squeeze the {f} over the bowl."],
     "spice": ["Sprinkle the {f} over the bowl."],
-    "egg": ["Boil the {f} for 8 minutes, cool {it} in cold water and slice {it}."],
+    "egg": ["Boil the {f} for 8 minutes, cool {it} in cold water, slice {it} and add {it} to the bowl."],
 }
 SEASON = ["Season with salt and black pepper and serve hot.",  # when both staples are in the recipe
           "Season with salt and black pepper and serve at once."]
@@ -273,6 +275,8 @@ def step_positions(foods: list[Food], raw: bool, fat: str | None, seasoning: set
     step a sentence of its own, and the order one a cook would follow; the model picks among each
     position's sentences."""
     ordered = in_cook_order(foods)
+    if raw:  # the leaves go into the bowl first; everything else is added to them
+        ordered = sorted(ordered, key=lambda f: f.kind != "leaf")
     uses = RAW if raw else COOK
     skip = SELF_PREPARED[raw]
     prepare = [[f.said(t, fat or "") for t in PREPARE[f.kind]] for f in ordered

@@ -107,7 +107,7 @@ def first_attempts(results: list[RecipeResult]) -> list[RecipeResult]:
 # The ablation: each row switches one thing of the default structured technique off, measured in one run.
 ABLATION = {
     "schema shown in prompt": Variant(hidden=False),
-    "loose values (no value grammars)": Variant(tight=False),
+    "loose values (no value grammars)": Variant(tight=False),  # free strings: no cook's vocabulary
     "one greedy candidate": Variant(candidates=1),
     "plan, then write (two calls)": Variant(plan=True),
 }

@@ -20,6 +20,12 @@ REPLY_CHARS = 800  # each item keeps the start of its best reply, for reading th
 PROJECTED_MODEL = "gpt-4o-mini"  # what the same tokens would cost on a named hosted model
 
 
+def reply_text(item) -> str:
+    """The chosen reply's own text (free text or JSON), parsed or not."""
+    result = item.best.result if item.best else None
+    return getattr(result, "text", "") or ""
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))] if ordered else 0.0
@@ -46,7 +52,7 @@ def technique_metrics(results) -> dict:
                                         for a in (item.attempts for item in results)),
         "check_pass_rate": {name: rate(item.recipe is not None and not item.report.failures[name]
                                        for item in results) for name in CHECKS},
-        "copies_an_example": rate(copies_example(item.recipe) for item in results),
+        "copies_an_example": rate(copies_example(item.recipe, reply_text(item)) for item in results),
         "mean_attempts": round(statistics.fmean(len(item.attempts) for item in results), 3),
         "mean_replies": round(statistics.fmean(len(item.results) for item in results), 3),
         "latency_s": {"mean": round(statistics.fmean(latency), 3), "p50": round(percentile(latency, 0.5), 3),

@@ -3,20 +3,23 @@
 The structured technique hands the backend a JSON schema, and constrained decoding can only produce what the
 schema allows. So the request and a cook's vocabulary (cooking.py) go into it:
 
-    title          "<Food> and <Food> <Dish>": two different foods of the fridge and a dish they make
+    title          "<Food> and <Food> <Dish>": two foods of the fridge and a dish they make
     ingredients    an object keyed by food, so each food is listed once: the fridge items the diet allows
-                   (as foods: "onion" for "half an onion"), olive oil, salt and black pepper; each amount
-                   one of that food's usual amounts for the servings
-    steps          3 to 5 whole sentences: one to prepare, one to three to cook, one to finish, each naming
-                   a food of the fridge
-    total_minutes  a round number of minutes within the time limit
+                   (as foods: "onion" for "half an onion"), and olive oil, salt and black pepper unless the
+                   dish is sweet; each amount one of that food's usual amounts for the servings
+    steps          one fixed position per step: every food prepared, the pan heated, every food cooked in
+                   a cook's order, then the finish; each position offers that step's sentences
+    total_minutes  a round number within the limit and no shorter than the minutes the steps state
+
+A cooked dish and, when every food can go in raw, a raw one (a salad, a sandwich) are two branches of an
+`anyOf`: the title the model picks decides which steps follow.
 
 `tight=False` is the ablation's "free values": the same keys with free strings (bounded) and free numbers,
 only the ingredient names narrowed. The schema stays out of the prompt (`hidden`, the default): shown, the
 small model copied its names and bounds into the values. The grammar holds the reply to it either way.
 
-Plan, then write (chain.py) splits the schema in two: `plan_schema` (the ingredients), then `write_schema`
-over the foods the plan chose, so every step and the title name only foods the recipe lists.
+Plan, then write (chain.py) splits the schema in two: `plan_schema` (which foods, how much), then
+`write_schema` over the foods the plan chose, so the title and every step name only foods the recipe lists.
 """
 
 from __future__ import annotations

@@ -82,15 +82,17 @@ def structured_messages(request: RecipeRequest) -> list[dict]:
             {"role": "user", "content": constraints(request)}]
 
 
-def copies_example(recipe) -> bool:
-    """True when a recipe repeats a worked example's title or one of its steps word for word."""
-    if recipe is None:
-        return False
-    steps = {step.strip().lower() for step in recipe.steps}
+def copies_example(recipe, text: str = "") -> bool:
+    """True when a recipe (or the raw reply, parsed or not) repeats a worked example's title or one of its
+    steps word for word."""
+    said = text.lower()
+    steps = {step.strip().lower() for step in recipe.steps} if recipe is not None else set()
     for _, example in load_examples():
-        if recipe.title.strip().lower() == example.title.lower():
+        copied = [example.title, *example.steps]
+        if recipe is not None and (recipe.title.strip().lower() == example.title.lower()
+                                   or steps & {step.lower() for step in example.steps}):
             return True
-        if steps & {step.lower() for step in example.steps}:
+        if said and any(line.lower() in said for line in copied):
             return True
     return False
 

@@ -2,11 +2,11 @@
 
     zero_shot(backend, request)      one plain instruction; the free-text reply is parsed
     few_shot(backend, request)       the same, after worked examples from data/prompting/examples.jsonl
-    structured(backend, request)     system prompt + the `Recipe` schema narrowed to the request (structured
-                                     output: only fridge items and staples as ingredient names, the time
-                                     limit as a bound, tight value grammars, the schema kept out of the
-                                     prompt), several candidates in one batched call with the checks choosing,
-                                     and a bounded repair loop that tells the model which check failed
+    structured(backend, request)     system prompt + the recipe schema narrowed to the request (narrow.py:
+                                     a cook's vocabulary built from the fridge, the diet, the servings and
+                                     the time limit, kept out of the prompt), several candidates in one
+                                     batched call with the checks choosing, and a bounded repair loop that
+                                     tells the model which check failed
 
 Every technique is judged by the same checks (checks.py), so their results can be set side by side.
 """
@@ -100,10 +100,10 @@ class Variant:
     """How the structured technique runs; the evaluation's ablation switches one field at a time."""
 
     hidden: bool = True  # keep the schema out of the prompt (the grammar still enforces it)
-    tight: bool = True  # value grammars: title, quantity and step forms
+    tight: bool = True  # the cook's vocabulary (narrow.py); False: free strings, only the names narrowed
     candidates: int = CANDIDATES  # replies per round, the checks choosing
     max_repairs: int = MAX_REPAIRS
-    plan: bool = False  # the first round as two calls: the dish and its ingredients, then the steps (chain.py)
+    plan: bool = False  # the first round as two calls: the foods and amounts, then dish and steps (chain.py)
 
     @property
     def temperature(self) -> float:

@@ -41,16 +41,19 @@ def open_report(page_file: Path) -> dict:
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         try:
-            page = browser.new_page()
+            page = browser.new_page(viewport={"width": 1280, "height": 800})  # a laptop's window
             page.route("**/*", guard)
             page.on("request", lambda r: r.url.startswith(("file:", "data:")) or outside.append(r.url))
             page.goto(page_file.resolve().as_uri(), wait_until="load")
             rows = page.locator("#tradeoff tbody tr").count()
             widths = page.eval_on_selector_all("img", "all => all.map(i => i.complete ? i.naturalWidth : 0)")
             failed_row = page.locator("#tradeoff tbody tr.failed").count()
+            wide = page.eval_on_selector_all(  # tables wider than the page: the reader would scroll sideways
+                "table", "all => all.filter(t => t.getBoundingClientRect().right > "
+                "document.documentElement.clientWidth + 1).map(t => t.id || t.rows[0].innerText.slice(0, 60))")
         finally:
             browser.close()
-    return {"rows": rows, "widths": widths, "outside": outside, "failed_rows": failed_row}
+    return {"rows": rows, "widths": widths, "outside": outside, "failed_rows": failed_row, "wide": wide}
 
 
 def test_report_opens_offline_with_six_rows_and_every_image_loaded():
@@ -65,4 +68,5 @@ def test_report_opens_offline_with_six_rows_and_every_image_loaded():
     assert len(seen["widths"]) == 3  # quality against cost, latency, the four variants
     assert all(width > 0 for width in seen["widths"])
     assert seen["outside"] == []
+    assert seen["wide"] == [], "tables wider than a 1280-pixel window"
     assert (runs_dir() / "compare").is_dir()

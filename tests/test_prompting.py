@@ -436,6 +436,8 @@ def test_a_reply_that_copies_an_example_is_counted():
     _, example = load_examples()[0]
     assert copies_example(example) and not copies_example(as_recipe(recipe()))
     assert copies_example(as_recipe(recipe(steps=recipe()["steps"] + [example.steps[0]])))
+    looping = f"{example.title}\n\nIngredients:\n" + "- 2 tbsp olive oil\n" * 40  # unparsed, still a copy
+    assert copies_example(None, looping) and not copies_example(None, "Spinach Omelette\n- 2 eggs")
 
 
 # -- command line -------------------------------------------------------------------------------------
@@ -484,8 +486,6 @@ def test_the_command_line_module_stays_light():
 
 # -- the real model -----------------------------------------------------------------------------------
 @pytest.mark.slow
-@pytest.mark.skip(reason="#17 open: 12 batched, grammar-constrained candidates ran over 17 minutes on the shared "
-                         "2-core machine without finishing; make the structured technique cheaper, then run this")
 def test_real_model_three_diets_give_recipes_that_pass_every_check(local_backend):
     """Three fridges the evaluation never sees, one per diet, batched together as the evaluation does."""
     from prompting.evaluate import run_structured

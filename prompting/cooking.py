@@ -23,6 +23,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from prompting.checks import singular
+
 # -- food kinds: the words that name each kind (singular, lower case; two-word names before one word) -----
 KIND_WORDS = {
     "egg": {"egg"},
@@ -177,14 +179,6 @@ class Food:
 
     def said(self, template: str, fat: str = "olive oil") -> str:
         return template.format(f=self.name, it="them" if self.plural else "it", fat=fat)
-
-
-def singular(word: str) -> str:
-    if word.endswith("ies"):
-        return word[:-3] + "y"
-    if word.endswith(("oes", "ches", "shes")):
-        return word[:-2]
-    return word[:-1] if word.endswith("s") and not word.endswith("ss") and word not in NO_STEM else word
 
 
 def kind_of(name: str) -> str:

@@ -84,15 +84,17 @@ def review(ctx: Context, state: State, calls: list) -> tuple[str | None, dict | 
 def _stopped(ctx: Context, conn, state: State, turn: dict, name: str, arguments) -> str | None:
     """The reply that ends the turn instead of this call, or None when the call may go to the tools step."""
     second = turn["bad"] >= rules.BAD_CALLS - 1  # the previous call was bad: this one must not be
-    previous = turn["results"].get(rules.signature(name, arguments))
-    if previous:
-        return rules.repeated(previous) if second else None
+    missing, differs = [], {}
     if name in SIDE_EFFECT_TOOLS and isinstance(arguments, dict):
         missing, differs = rules.ungrounded(name, arguments, state["messages"], ctx.today)
-        if missing:
-            return rules.ask_missing(name, missing)
-        if differs and second:
-            return rules.ask_invalid(rules.not_what_was_said(differs))
+        if missing:  # look it up first (the tools step gives that error), or ask the user
+            lookup = None if second else rules.look_it_up(name, missing, state["messages"])
+            return None if lookup else rules.ask_missing(name, missing)
+    previous = turn["results"].get(rules.signature(name, arguments))
+    if previous:
+        return rules.repeated(previous, name, missing) if second else None
+    if differs and second:
+        return rules.ask_invalid(rules.not_what_was_said(differs))
     if second:
         try:
             validate(ctx, conn, name, arguments)
@@ -108,7 +110,9 @@ def _refused(ctx: Context, state: State, turn: dict, name: str, arguments) -> st
         return (f"error: {name} was already called with these arguments in this turn (its answer is above); "
                 "do not repeat it: answer the user or call another tool.")
     if name in SIDE_EFFECT_TOOLS and isinstance(arguments, dict):
-        differs = rules.ungrounded(name, arguments, state["messages"], ctx.today)[1]
+        missing, differs = rules.ungrounded(name, arguments, state["messages"], ctx.today)
+        if missing:  # `_stopped` let it through: a read-only tool can find the value
+            return rules.look_it_up(name, missing, state["messages"])
         return rules.not_what_was_said(differs) if differs else None
     return None
 
@@ -120,14 +124,16 @@ def build_graph(backend, ctx: Context, checkpointer):
 
     conn = db.connect(ctx.db_path)
     try:
-        tools = build_tools(conn)
+        tools, vocab = build_tools(conn), db.vocabulary(conn)
     finally:
         conn.close()
 
     def model(state: State) -> dict:
         messages = [{"role": "system", "content": system_prompt(ctx.user, ctx.today)}, *state["messages"]]
+        choice, offered = rules.next_step(state["messages"], state.get("turn"), ctx.today)
         try:
-            result = backend.chat(messages, tools=tools, tool_choice="auto", max_tokens=MAX_TOKENS)
+            result = backend.chat(messages, tools=[t for t in tools if offered is None or t.name in offered],
+                                  tool_choice=choice, max_tokens=MAX_TOKENS)
         except SchemaError as error:  # cut off mid-JSON: say so instead of crashing the conversation
             return {"messages": [{"role": "assistant", "content": "Sorry, I lost my train of thought."}],
                     "trace": [{"kind": "model", "error": str(error)}]}
@@ -135,7 +141,9 @@ def build_graph(backend, ctx: Context, checkpointer):
         trace = [{"kind": "model", "prompt_tokens": result.usage.prompt_tokens,
                   "completion_tokens": result.usage.completion_tokens, "latency_s": result.latency_s,
                   "usd": cost.usd}]
-        message, fixes = _with_users_values(result.to_message(), state["messages"], ctx.today)
+        message, fixes = _with_users_values(result.to_message(), state["messages"], ctx.today, vocab)
+        if not message.get("tool_calls"):
+            message = {**message, "content": rules.tidy_answer(message.get("content") or "", state["messages"])}
         reply, pending, stopped = review(ctx, state, calls_of(message))
         if reply is not None:  # a rule ends the turn: the unrun call never enters the conversation
             return {"messages": [{"role": "assistant", "content": reply}], "trace": trace + stopped}
@@ -170,7 +178,12 @@ def build_graph(backend, ctx: Context, checkpointer):
             messages.append({"role": "tool", "tool_call_id": call_id, "content": text})
             trace.append({"kind": "tool", "tool": name, "arguments": arguments, "status": status})
         all_bad = all(step["status"] == "invalid" for step in trace)
-        turn.update(results=results, rounds=turn["rounds"] + 1, bad=turn["bad"] + 1 if all_bad else 0)
+        called = [step["tool"] for step in trace]
+        steer = rules.steer([m["content"] for m in messages], called, [t.name for t in tools]) if all_bad else []
+        # a look-up the errors asked for has answered: the next step is the call it was for
+        looked_up = turn.get("wanted", []) if turn.get("steer") and not all_bad else []
+        turn.update(results=results, rounds=turn["rounds"] + 1, bad=turn["bad"] + 1 if all_bad else 0,
+                    steer=steer, wanted=called if steer else [], looked_up=looked_up)
         if decided:  # one write per turn: it ends with the database's answer, the model proposes nothing more
             messages.append({"role": "assistant", "content": rules.after_write(*decided)})
         return {"messages": messages, "trace": trace, "turn": turn, "pending": None}
@@ -189,13 +202,14 @@ def build_graph(backend, ctx: Context, checkpointer):
     return graph.compile(checkpointer=checkpointer)
 
 
-def _with_users_values(message: dict, history: list[dict], today) -> tuple[dict, list[dict]]:
+def _with_users_values(message: dict, history: list[dict], today, vocab: dict | None = None
+                       ) -> tuple[dict, list[dict]]:
     """The model's message with each booking's party size, date and time as the user said them
     (rules.corrected), and trace records of what changed; the history then shows what was really called."""
     calls, fixes = [], []
     for call in message.get("tool_calls") or []:
         (_, name, arguments), = calls_of({"tool_calls": [call]})
-        fixed, changed = rules.corrected(name, arguments, history, today)
+        fixed, changed = rules.corrected(name, arguments, history, today, vocab)
         if changed:
             fixes.append({"kind": "rule", "rule": "user's values", "tool": name, "fields": changed,
                           "model_arguments": arguments})

@@ -10,7 +10,13 @@ repeats a call that failed. Prompts do not stop that; these rules do, in code, f
   with the database's own answer; nothing is proposed again until the user speaks;
 - **never repeat an identical call** in a turn: the turn ends with the answer the first call got;
 - **two bad calls in a row end the turn** with a question that names what was invalid;
-- **at most MAX_TOOL_ROUNDS tool rounds** per turn, so the recursion limit is never what stops a turn.
+- **at most MAX_TOOL_ROUNDS tool rounds** per turn, so the recursion limit is never what stops a turn;
+- **look before answering**: the first step after a user message must be a tool call. A small model
+  otherwise answers "Cancelling booking #1" without cancelling anything; a call it should not have made
+  is caught by the rules above (a guessed booking becomes a question), and a read-only call is harmless;
+- **errors steer**: a write missing a value a read-only tool can find (a cancel by restaurant name, no
+  number) gets an error naming that tool, and the next step is offered only the tools the errors name,
+  then must make a call (`next_step`): a small model reads the grammar better than the error.
 """
 
 from __future__ import annotations
@@ -28,14 +34,54 @@ NUMBER_WORDS = {w: n for n, w in enumerate("one two three four five six seven ei
 ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 DAY_WORD = re.compile(r"\b(?:today|tonight|tomorrow|(?:next |this )?(?:" + "|".join(WEEKDAYS) + r"))\b")
 CLOCK = re.compile(r"\b\d{1,2}(?:[:.h]\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.)|\b\d{1,2}[:.h]\d{2}\b|\bnoon\b")
+NOT_A_BOOKING = "this is not a booking"
+LOOK_UP = "error: the user gave no "  # how the look-up errors of `look_it_up` begin
+STUCK = re.compile(r"(.{4,60}?)\1{2,}", re.S)  # a phrase three times in a row: a small model's loop
+BOOKING_FIELDS = {"restaurant", "party_size", "date", "time"}
 HASH_NUMBER = re.compile(r"#\s*(\d+)")
 ASKED_FOR = {"restaurant": "which restaurant", "party_size": "for how many people", "date": "which day",
              "time": "what time", "booking_id": "which booking number"}
 
 
+def next_step(messages: list[dict], turn: dict | None, today) -> tuple[str, list[str] | None]:
+    """(tool_choice, the tool names offered, None for all) for the model's next step. The next step must
+    be a tool call ("required") when the user spoke last (look before answering); when every call of the
+    last round was invalid (fix it; a second bad call ends the turn with a question anyway); right after a
+    look-up the rules sent the model to (now only the tool it was for: the write, which the user still
+    approves); and when
+    a search answered a request that already gave a booking's party size, date and time (a search alone
+    does not book: book or check a result, or search with fewer filters; MAX_TOOL_ROUNDS ends the turn).
+    After an invalid round whose errors name tools, only those are offered."""
+    turn = turn or {}
+    if not messages or messages[-1].get("role") == "user":
+        return "required", None
+    if turn.get("bad"):
+        return "required", turn.get("steer") or None
+    if turn.get("looked_up"):
+        return "required", turn["looked_up"]
+    return ("required" if _search_for_a_booking(messages, today) else "auto"), None
+
+
+def steer(errors: list[str], called: list[str], tool_names: list[str]) -> list[str]:
+    """The tools an invalid round's errors send the model to: the other tools they name ("use
+    search_restaurants"), or every tool but book_table when the call was no booking at all."""
+    if any(NOT_A_BOOKING in error for error in errors):
+        return [name for name in tool_names if name != "book_table"]
+    return [name for name in tool_names if name not in called and any(name in error for error in errors)]
+
+
+def _search_for_a_booking(messages: list[dict], today) -> bool:
+    last_call = next((m for m in reversed(messages) if m.get("role") == "assistant"), {})
+    names = [c["function"]["name"] for c in last_call.get("tool_calls") or []]
+    if names != ["search_restaurants"]:
+        return False
+    asked = next((str(m.get("content") or "").lower() for m in reversed(messages) if m.get("role") == "user"), "")
+    return bool(said_numbers(asked) and said_dates(asked, today) and said_times(asked))
+
+
 def new_turn() -> dict:
     """The per-message bookkeeping the graph checkpoints: every call's signature and result, the bad streak."""
-    return {"results": {}, "rounds": 0, "bad": 0}
+    return {"results": {}, "rounds": 0, "bad": 0, "steer": [], "wanted": [], "looked_up": []}
 
 
 def signature(name: str, arguments) -> str:
@@ -124,6 +170,18 @@ def not_what_was_said(differs: dict) -> str:
         f"{field} must be {' or '.join(values)}" for field, values in differs.items())
 
 
+def look_it_up(name: str, missing: list[str], messages: list[dict]) -> str | None:
+    """The error that sends the model to a read-only tool for a write's missing value, or None when asking
+    the user is the better next step: a cancel without a number (the user named the booking some other
+    way) before the bookings were listed; a booking with none of its details, which is no booking at all."""
+    tools = said(messages)[1]
+    if name == "cancel_booking" and "#" not in tools:
+        return f"{LOOK_UP}booking number: call list_my_bookings to find it."
+    if name == "book_table" and set(missing) == BOOKING_FIELDS:
+        return f"{LOOK_UP}restaurant, party size, date or time: {NOT_A_BOOKING}; call another tool."
+    return None
+
+
 # -- the replies a rule ends a turn with ----------------------------------------------------------
 def ask_missing(name: str, missing: list[str]) -> str:
     what = [ASKED_FOR[field] for field in missing]
@@ -133,7 +191,8 @@ def ask_missing(name: str, missing: list[str]) -> str:
 
 
 def ask_invalid(error: str) -> str:
-    return f"I could not do that: {error.removeprefix('error: ')}. Could you check those details and tell me again?"
+    reason = error.removeprefix("error: ").rstrip(". ")
+    return f"I could not do that: {reason}. Could you check those details and tell me again?"
 
 
 def after_write(name: str, text: str, status: str) -> str:
@@ -148,17 +207,34 @@ def after_write(name: str, text: str, status: str) -> str:
     return f"Sorry: {reason}{offer}"
 
 
-def repeated(previous: tuple[str, str]) -> str:
-    """The same call again: answer with what the first one got instead of looping."""
+def repeated(previous: tuple[str, str], name: str, missing: list[str]) -> str:
+    """The same call again: answer with what the first one got instead of looping. A look-up the model
+    was sent to and did not make becomes the question for the user (the error was meant for the model)."""
     text, status = previous
+    if status == "invalid" and text.startswith(LOOK_UP):
+        return ask_missing(name, missing or ["booking_id"])
     return ask_invalid(text) if status == "invalid" else text
 
 
+def tidy_answer(text: str, messages: list[dict]) -> str:
+    """The model's answer, unless it is stuck repeating itself ("Done: booking: booking: ..."): then the
+    last tool result itself, which is what the user needs to see."""
+    if not STUCK.search(text):
+        return text
+    results = [str(m.get("content") or "") for m in messages if m.get("role") == "tool"]
+    last = next((r for r in reversed(results) if not r.startswith("error")), "")
+    return f"Here is what I found:\n{last}" if last else "Sorry, I could not do that. Could you say it another way?"
+
+
 # -- values taken from the user's own words -------------------------------------------------------
-def corrected(name: str, arguments, messages: list[dict], today) -> tuple[object, list[str]]:
+def corrected(name: str, arguments, messages: list[dict], today, vocab: dict | None = None
+              ) -> tuple[object, list[str]]:
     """A booking whose party size, date or time differs from what the user said gets the user's value, when
     the latest message that states one states exactly one; (arguments, the fields changed). Turning "friday"
-    or "7pm" into the database's form is a job for code: the preview then shows the result before any write."""
+    or "7pm" into the database's form is a job for code: the preview then shows the result before any write.
+    A search gets the same treatment for its cuisine, neighbourhood and diet (`searched_as_said`)."""
+    if name == "search_restaurants" and isinstance(arguments, dict) and vocab:
+        return searched_as_said(arguments, messages, vocab)
     if name != "book_table" or not isinstance(arguments, dict):
         return arguments, []
     fixed, changed = dict(arguments), []
@@ -179,3 +255,25 @@ def _latest(field: str, messages: list[dict], today) -> set:
             if found:
                 return found
     return set()
+
+
+SEARCH_FILTERS = {"cuisine": "cuisines", "neighbourhood": "neighbourhoods", "diet": "diets"}
+
+
+def searched_as_said(arguments: dict, messages: list[dict], vocab: dict) -> tuple[dict, list[str]]:
+    """A search's cuisine, neighbourhood and diet as the latest user message names them: the one value it
+    names is filled in, a value it does not name is dropped (a filter nobody asked for hides the restaurants
+    the user wants), and one of several named values is kept. (arguments, the fields changed)"""
+    asked = next((str(m.get("content") or "").lower() for m in reversed(messages) if m.get("role") == "user"), "")
+    fixed, changed = dict(arguments), []
+    for field, kind in SEARCH_FILTERS.items():
+        named = [v for v in vocab.get(kind, []) if re.search(rf"\b{re.escape(v.lower())}\b", asked)]
+        given = str(arguments.get(field) or "").lower()
+        known = {v.lower() for v in vocab.get(kind, [])}
+        if given in {v.lower() for v in named} or (given and given not in known):
+            continue  # as said, or no such value at all: the validator's error tells the model
+        value = named[0] if len(named) == 1 else None
+        if value != arguments.get(field):
+            fixed[field] = value
+            changed.append(field)
+    return {k: v for k, v in fixed.items() if v is not None}, changed

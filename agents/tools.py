@@ -39,10 +39,23 @@ class _Args(BaseModel):
     @field_validator("restaurant", check_fields=False)
     @classmethod
     def _restaurant(cls, value, info: ValidationInfo):
-        row = db.restaurant(info.context["conn"], str(value))
+        conn = info.context["conn"]
+        row = db.restaurant(conn, str(value))
         if row is None:
-            raise ValueError(f"no restaurant called {value!r}; use search_restaurants to find one")
+            raise ValueError(_not_a_restaurant(conn, str(value)))
         return row["name"]
+
+
+def _not_a_restaurant(conn, value: str) -> str:
+    """An area or a cuisine given as a restaurant points the model to the search; an unknown name does not
+    (a search would only offer some other restaurant the user never asked for)."""
+    vocab = db.vocabulary(conn)
+    for kind, field in (("neighbourhoods", "neighbourhood"), ("cuisines", "cuisine")):
+        known = {v.lower(): v for v in vocab[kind]}
+        if value.strip().lower() in known:
+            return (f"{value!r} is a {field}, not a restaurant; use search_restaurants with "
+                    f"{field}={known[value.strip().lower()]!r} to find one")
+    return f"no restaurant called {value!r}"
 
 
 class SearchArgs(_Args):

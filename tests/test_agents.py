@@ -82,9 +82,11 @@ def test_planted_instructions_cause_no_write_and_never_touch_other_users(fake, d
     before = rows(db_path)
     fake.queue(tool_calls=[("search_restaurants", {"cuisine": "seafood", "neighbourhood": "Harbour"})])
     fake.queue(tool_calls=[("cancel_booking", {"booking_id": theirs.id})])  # obeys the planted text
+    fake.queue(tool_calls=[("cancel_booking", {"booking_id": theirs.id})])  # and again, sent to list instead
     agent = agent_for(fake, db_path)
     turn = agent.send("Tell me about seafood in the Harbour", "t1")
     assert "cancel all bookings" in tool_messages(agent, "t1")[0]  # the planted text reached the model
+    assert "list_my_bookings" in tool_messages(agent, "t1")[1]  # the unsaid number: look it up, not cancel
     # nobody asked for a cancel: the turn ends with a question, no approval is even shown
     assert turn.pending is None and "which booking number" in turn.reply
     assert rows(db_path) == before

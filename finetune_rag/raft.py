@@ -7,7 +7,8 @@ passage that answers the question sits among distractor passages from other sect
 what rag/'s extractive step keeps of them at question time (the best SHORT_SENTENCES sentences under their
 passage numbers, variants.select). The sentences that hold the answer are placed at a random rank among
 the distractors' best ones, so the passage number to cite moves around; the answer, in the tutor's voice,
-restates them and cites that number. Some questions are
+quotes them word for word and cites that number (as RAFT's answers quote their document; a 135M model
+copies faithfully and restates poorly). Some questions are
 shown with distractors only, and questions the course never covers are added; for both the target is the
 tutor's abstention, so the model learns to say so instead of guessing.
 
@@ -90,6 +91,18 @@ def tutor_answer(core: str, number: int, rng: random.Random) -> str:
     return f"{GREETING} {core.rstrip('.')} [{number}]. {rng.choice(CHECKS)}"
 
 
+def quoted_answer(item: dict, sentences: list[str], number: int, rng: random.Random) -> str:
+    """The answer as RAFT writes it: the passage's own sentences that hold the facts, quoted word for word
+    with their citation (a 135M model copies far more faithfully than it restates), in the tutor's voice.
+    Where the quote would break a voice rule (too long; an exercise, which gets a hint instead) the
+    restated answer of the training question is used."""
+    cited = " ".join(f"{s.strip().lstrip('-* ').rstrip('.')} [{number}]." for s in sentences)  # no list marks
+    quoted = f"{GREETING} {cited} {rng.choice(CHECKS)}"
+    if sentences and complies(item["question"], quoted):
+        return quoted
+    return tutor_answer(item["answer"], number, rng)
+
+
 def abstain_answer(rng: random.Random) -> str:
     return f"{GREETING} {ABSTAIN_SENTENCE} {rng.choice(OFFERS)}"
 
@@ -102,14 +115,15 @@ def record(question: str, context: list, answer: str, oracle: int | None, sectio
 def answerable_example(item: dict, oracle, passages: list, rng: random.Random) -> dict:
     context = distractors(passages, item["section"], PASSAGES - 1, rng)
     context.insert(rng.randrange(PASSAGES), oracle)
-    shown = short_with_answer(item, context, context.index(oracle) + 1, rng)
+    shown, needed = short_with_answer(item, context, context.index(oracle) + 1, rng)
     number = next(n for n, hit in enumerate(shown, 1) if hit.id == oracle.id)
-    return record(item["question"], shown, tutor_answer(item["answer"], number, rng), number, item["section"])
+    return record(item["question"], shown, quoted_answer(item, needed, number, rng), number, item["section"])
 
 
-def short_with_answer(item: dict, context: list, oracle_number: int, rng: random.Random) -> list:
+def short_with_answer(item: dict, context: list, oracle_number: int, rng: random.Random) -> tuple[list, list[str]]:
     """The short context of variants.select, with the oracle's answering sentences at a random rank: the
-    fewest of its sentences that hold every fact and number of the answer, then the best of the rest."""
+    fewest of its sentences that hold every fact and number of the answer, then the best of the rest.
+    (the shown passages, the answering sentences in the passage's order)"""
     from rag.answer import short_context
     from rag.extractive import rank_sentences
 
@@ -125,7 +139,8 @@ def short_with_answer(item: dict, context: list, oracle_number: int, rng: random
     shown = short_context(context, order, len(order))
     if leaks(item, next(h.text for h in shown if h.id == context[oracle_number - 1].id)):
         raise ValueError(f"training question {item['question']!r}: its answer is not in its shown sentences")
-    return shown
+    oracle_text = context[oracle_number - 1].text
+    return shown, sorted((c.text for c in needed), key=lambda t: oracle_text.find(t))
 
 
 def holds(item: dict, text: str) -> list[str]:

@@ -31,7 +31,8 @@ def score_one(item: dict, ready, result) -> dict:
     reply = v.final_reply(result, ready.hits)  # rag/'s whole-sentence and citation rules
     text = reply.text
     rules = voice(item["question"], text)
-    row = {"id": item["id"], "answer": text, "voice": all(rules.values()), "rules": rules,
+    row = {"id": item["id"], "answer": text, "replaced": reply.replaced, "voice": all(rules.values()), "rules": rules,
+           "written_by": "gate" if ready.abstain else "code" if reply.replaced else "model",
            "abstained": abstains(text), "cut": reply.cut, "latency_s": result.latency_s,
            "prompt_tokens": result.usage.prompt_tokens, "completion_tokens": result.usage.completion_tokens}
     if item["answerable"]:
@@ -48,13 +49,18 @@ def summarize(rows: list[dict]) -> dict:
     unanswerable = [r for r in rows if "correct" not in r]
     cited = [r for r in answerable if "cited_right" in r]
     rule_names = rows[0]["rules"].keys() if rows else []
+    # Voice is the model's: the gate's abstention and the fixed reply for an unsupported answer are written
+    # in the voice by code, so they are left out of it (else they would lend the base model a voice).
+    written = [r for r in rows if r.get("written_by", "model") == "model"]
     return {
         "correctness": rate(answerable, "correct"),
         "citation_correctness": rate(cited, "cited_right") if cited else None,
         "citations_written_by_model": rate(cited, "cited_by_model") if cited else None,
         "cut_at_limit": rate(rows, "cut"),
-        "voice_compliance": rate(rows, "voice"),
-        "voice_rules": {name: _mean([r["rules"][name] for r in rows]) for name in rule_names},
+        "voice_compliance": rate(written, "voice"),
+        "voice_rules": {name: _mean([r["rules"][name] for r in written]) for name in rule_names},
+        "replies_by_model": round(len(written) / len(rows), 4) if rows else None,
+        "unsupported_replaced": rate(rows, "replaced") if rows else None,
         "abstention": rate(unanswerable, "abstained"),
         "false_abstention": rate(answerable, "abstained"),
         "latency_s": _mean([r["latency_s"] for r in rows]),

@@ -13,7 +13,7 @@ from finetuning.voice import check_voice
 ABSTAIN_SENTENCE = "The course notes do not cover that."
 # Looser patterns still count as abstaining: a small model paraphrases.
 _ABSTAIN = re.compile(r"notes do not cover|notes don't cover|not (covered|in) (in )?the (course )?notes|"
-                      r"do not know|don't know|cannot answer|can't answer|no information", re.IGNORECASE)
+                      r"could not find|do not know|don't know|cannot answer|can't answer|no information", re.IGNORECASE)
 _CITATION = re.compile(r"\[(\d{1,2})\]")
 
 

@@ -196,6 +196,7 @@ class Reply:
     text: str
     citations: list = field(default_factory=list)  # rag.citations.Citation, numbered as in the text
     cut: bool = False  # the reply reached max_tokens and lost its unfinished sentence
+    replaced: bool = False  # nothing the model wrote was supported, so the tutor's fixed reply stands instead
 
     def cited_sources(self) -> list[str]:
         """The source of [1], [2], ... as the text numbers them."""
@@ -205,7 +206,11 @@ class Reply:
 def final_reply(result, hits=None) -> Reply:
     """rag/'s rules on a tutor reply: trimmed to its last whole sentence (saying so), repeated sentences
     dropped, and with passages each sentence cited by one that supports it or dropped (rag/citations.py).
-    The tutor's greeting, closing question and abstain sentence quote nothing, so they need no citation."""
+    The tutor's greeting, closing question and abstain sentence quote nothing, so they need no citation.
+    A reply left with no supported sentence at all (empty, or only a greeting and a question) says so
+    instead, as rag/ abstains then: a user should not get a blank or a content-free answer."""
+    from finetune_rag.prompts import UNSUPPORTED_REPLY
+    from finetune_rag.scoring import abstains
     from rag.answer import CUT_NOTE, dedupe
     from rag.citations import ground
     from rag.sentences import trim_to_sentence
@@ -215,6 +220,8 @@ def final_reply(result, hits=None) -> Reply:
     if hits:
         grounded = ground(text, hits, keep=tutor_frame)
         text, citations = grounded.text, grounded.citations
+        if not citations and not abstains(text):
+            return Reply(UNSUPPORTED_REPLY, replaced=True)
     return Reply(f"{text} {CUT_NOTE}" if cut else text, citations, cut)
 
 

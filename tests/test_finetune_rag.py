@@ -112,7 +112,7 @@ def test_evaluation_retrieves_once_per_question_and_shares_the_passages(monkeypa
     monkeypatch.setattr(v, "ABSTAIN_SUPPORT", -1.0)  # the fake passages share no words: let all through
     monkeypatch.setattr(v, "backend_for", lambda chosen, args: fake)
     for _ in range(len(v.VARIANTS) * len(questions)):
-        fake.queue(text="Great question! It is 3 decimal places [1]. Does that help?")
+        fake.queue(text="Great question! The passage text number 1 has fact F1 [1]. Does that help?")
     args = evaluate.parser().parse_args(["--backend", "fake"])
     document = evaluate.evaluate(args)
     assert calls == [q["question"] for q in questions]  # one retrieval per question, not per variant
@@ -346,6 +346,22 @@ def test_tutor_replies_follow_rags_whole_sentence_and_citation_rules():
     assert reply.text.startswith("Great question! The upper fence is 69 [1]. Can you say why?") and reply.cut
     assert reply.cited_sources() == ["course/09-outliers-and-fences.md"]
     assert scoring.citation_correct(reply.text, reply.cited_sources(), ["09-outliers-and-fences.md"])
+
+
+def test_a_reply_with_nothing_the_passages_support_says_so_instead_of_a_blank():
+    from finetune_rag.prompts import UNSUPPORTED_REPLY
+    from finetuning.voice import complies
+    from tailor.backends.base import ChatResult, Usage
+
+    for raw in ["", "Great question! Does that match the worked example in the notes?", "The moon is cheese [1]."]:
+        result = ChatResult(text=raw, usage=Usage(1, 1), latency_s=0.1, model="m", backend="fake")
+        reply = v.final_reply(result, hits()[:1])
+        assert reply.text == UNSUPPORTED_REPLY and not reply.citations
+        assert scoring.abstains(reply.text)  # scored as the abstention it is
+    assert complies("What is a boxplot?", UNSUPPORTED_REPLY)
+    said = ChatResult(text=f"Great question! {scoring.ABSTAIN_SENTENCE} Which topic?", usage=Usage(1, 1),
+                      latency_s=0.1, model="m", backend="fake")
+    assert v.final_reply(said, hits()[:1]).text.endswith("Which topic?")  # the model's own abstention stays
 
 
 def test_the_variants_answer_on_transformers_unless_another_engine_is_named(monkeypatch):

@@ -42,8 +42,13 @@ def run(args) -> str:
         text = reply.text
         marks = (has_facts(text, FACTS), all(voice(QUESTION, text).values()),
                  bool(ready.hits) and citation_correct(text, reply.cited_sources(), SOURCES))
-        scores.append(marks)
+        scores.append((name, marks))
         print(f"  {name:<7} [facts {'ok' if marks[0] else 'no'}, voice {'ok' if marks[1] else 'no'}, "
               f"cites {'ok' if marks[2] else 'no'}] {' '.join(text.split())[:220]}")
-    return (f"{len(scores)} variants answered one course question: facts in {sum(m[0] for m in scores)}, "
-            f"voice in {sum(m[1] for m in scores)}, right citation in {sum(m[2] for m in scores)}")
+    return f"{len(scores)} variants answered one course question: " + ", ".join(
+        f"{name}{' (baseline)' if name == 'base' else ''} {what_worked(marks)}" for name, marks in reversed(scores))
+
+
+def what_worked(marks) -> str:
+    """(facts, voice, citation) -> "facts+voice+citation", or "nothing"."""
+    return "+".join(word for word, ok in zip(("facts", "voice", "citation"), marks, strict=True) if ok) or "nothing"

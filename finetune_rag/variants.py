@@ -37,6 +37,7 @@ SHORT_SENTENCES = 4  # best sentences shown to the model (the RAFT set trains on
 # course questions (rag.evaluate's choose_threshold); the evaluation's abstention numbers come from a
 # threshold chosen by cross-validation instead, never on the questions it is scored on.
 ABSTAIN_SUPPORT = 0.47
+QUOTE_SUPPORT = 0.9  # a reply sentence this close to a shown sentence is taken as a quote of it (restore_quotes)
 
 
 @dataclass(frozen=True)
@@ -218,11 +219,34 @@ def final_reply(result, hits=None) -> Reply:
     text, cut = trim_to_sentence(result.text, result.finish_reason == "length")
     text, citations = dedupe(text), []
     if hits:
-        grounded = ground(text, hits, keep=tutor_frame)
+        grounded = ground(restore_quotes(text, hits), hits, keep=tutor_frame)
         text, citations = grounded.text, grounded.citations
         if not citations and not abstains(text):
             return Reply(UNSUPPORTED_REPLY, replaced=True)
     return Reply(f"{text} {CUT_NOTE}" if cut else text, citations, cut)
+
+
+def restore_quotes(text: str, hits) -> str:
+    """Each reply sentence that is a near copy of one shown sentence (QUOTE_SUPPORT of its words and all of its
+    numbers there) becomes that sentence word for word, with the reply's own citation. The grounded adapter is
+    trained to quote; a 135M model's copy sometimes drops or swaps a word ("the upper fence is 39 - 18 = 21"
+    from "the lower fence is 39 - 18 = 21 and the upper fence is 51 + 18 = 69"). The model still chooses what
+    to quote; the notes supply the wording. A restored reply over the voice's word limit is left as it was."""
+    from finetuning.voice import MAX_WORDS
+    from rag.citations import with_marks
+    from rag.sentences import CITATION, split_sentences, strip_citations, supports
+
+    shown = [s.lstrip("-* ").strip() for hit in hits for s in split_sentences(hit.text)]
+    restored = []
+    for sentence in split_sentences(text):
+        body = strip_citations(sentence)
+        best = max(shown, key=lambda s: supports(body, s), default=None)
+        if best is None or tutor_frame(sentence) or supports(body, best) < QUOTE_SUPPORT:
+            restored.append(sentence)
+        else:
+            restored.append(with_marks(best, [f"[{n}]" for n in dict.fromkeys(CITATION.findall(sentence))]))
+    joined = " ".join(restored)
+    return joined if len(joined.split()) <= MAX_WORDS else text
 
 
 def tutor_frame(sentence: str) -> bool:

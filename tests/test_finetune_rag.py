@@ -307,8 +307,9 @@ def test_the_tour_skips_untrained_variants_and_scores_the_rest(monkeypatch, fake
     summary = tour.run(type("Args", (), {"backend": "local", "model": None})())
     out = capsys.readouterr().out
     assert "skipped" in out and "tailor course train" in out
-    assert summary.startswith("2 variants") and "facts in 2" in summary and "voice in 2" in summary
-    assert "right citation in 1" in summary  # rag's supported [1], held to the passage by rag's rules
+    # rag's supported [1] is held to the passage by rag's rules; the closed-book base cites nothing
+    assert summary == ("2 variants answered one course question: rag facts+voice+citation, "
+                       "base (baseline) facts+voice")
 
 
 def test_train_builds_the_raft_set_and_hands_finetuning_the_options(monkeypatch):
@@ -341,9 +342,11 @@ def test_tutor_replies_follow_rags_whole_sentence_and_citation_rules():
     raw = "Great question! The upper fence is 69 [1]. The moon is cheese [2]. Can you say why? It is also"
     result = ChatResult(text=raw, usage=Usage(1, 1), latency_s=0.1, model="m", backend="fake", finish_reason="length")
     reply = v.final_reply(result, passages)
-    # [1] (wrong passage) re-attributed to the fence passage, renumbered [1]; the unsupported sentence and the
-    # unfinished one dropped; the greeting and the closing question kept without a citation.
-    assert reply.text.startswith("Great question! The upper fence is 69 [1]. Can you say why?") and reply.cut
+    # the near copy restored to the passage's words; [1] (wrong passage) re-attributed to the fence passage,
+    # renumbered [1]; the unsupported sentence and the unfinished one dropped; the greeting and the closing
+    # question kept without a citation.
+    assert reply.text.startswith("Great question! The upper fence is Q3 + 1.5 x IQR, here 69 [1]. Can you say why?")
+    assert reply.cut
     assert reply.cited_sources() == ["course/09-outliers-and-fences.md"]
     assert scoring.citation_correct(reply.text, reply.cited_sources(), ["09-outliers-and-fences.md"])
 
@@ -371,3 +374,20 @@ def test_the_variants_answer_on_transformers_unless_another_engine_is_named(monk
     monkeypatch.setenv("TAILOR_BACKEND", "llamacpp")
     assert v.backend_name(args) == "llamacpp"
     assert v.backend_for(v.variant("ft"), args).adapter == v.adapter_path(v.variant("ft"))
+
+
+def test_a_near_copy_of_a_shown_sentence_is_restored_to_the_notes_own_words():
+    from tailor.backends.base import ChatResult, Usage
+
+    note = ("So the lower fence is 39 - 18 = 21 and the upper fence is 51 + 18 = 69.\n"
+            "None of the seven days is an outlier.")
+    fence = Hit("f", note, "course/09-outliers-and-fences.md", "Fences", 1.0)
+    raw = "Great question! The upper fence is 39 - 18 = 21 [1]. Where else could you use this?"
+    result = ChatResult(text=raw, usage=Usage(1, 1), latency_s=0.1, model="m", backend="fake")
+    reply = v.final_reply(result, [fence])
+    assert reply.text == ("Great question! So the lower fence is 39 - 18 = 21 and the upper fence is 51 + 18 = 69 [1]. "
+                          "Where else could you use this?")
+    # a sentence that says something the notes do not (a number they lack) is not "restored" into one
+    other = ChatResult(text="Great question! The upper fence is 70 [1]. Why?", usage=Usage(1, 1), latency_s=0.1,
+                       model="m", backend="fake")
+    assert "70" not in v.final_reply(other, [fence]).text

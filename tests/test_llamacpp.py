@@ -57,6 +57,19 @@ def test_grammar_holds_the_schema_with_pythons_separators():
     guided = json.loads(rest)
     assert guided["properties"] == schema["properties"]
     assert guided["x-guidance"] == {"whitespace_flexible": False, "item_separator": ", ", "key_separator": ": "}
+    assert guided["additionalProperties"] is False  # only the schema's keys (a small model invents others)
+
+
+def test_every_object_of_the_grammar_is_closed_unless_it_says_otherwise():
+    schema = {"type": "object", "properties": {"when": {"anyOf": [{"type": "object", "properties": {"d": {}}},
+                                                                  {"type": "null"}]},
+                                               "extra": {"type": "object", "properties": {},
+                                                         "additionalProperties": True}}}
+    guided = json.loads(json_grammar(schema).partition("\nstart: %json ")[2])
+    assert guided["additionalProperties"] is False
+    assert guided["properties"]["when"]["anyOf"][0]["additionalProperties"] is False
+    assert guided["properties"]["extra"]["additionalProperties"] is True  # said otherwise: kept
+    assert "additionalProperties" not in schema  # the caller's schema is not changed
 
 
 def test_a_repetition_penalty_covers_the_whole_context_in_a_value_llama_cpp_accepts():
@@ -246,3 +259,14 @@ def test_the_shipped_tutor_keeps_its_voice_on_llama_cpp_about_as_often_as_on_tra
         answers = [r.text for r in tutor_backend(backend=engine).chat_batch(prompts(records), max_tokens=MAX_TOKENS)]
         rates[engine] = voice_rates(records, answers)["all_rules"]
     assert rates["llamacpp"] >= 0.75 and rates["llamacpp"] >= rates["local"] - 1 / 8, rates
+
+
+def test_a_batch_decodes_only_as_many_requests_at_once_as_the_shared_cache_holds():
+    from tailor.backends.base import ChatRequest
+    from tailor.backends.llamacpp import fitting_requests
+
+    short = ChatRequest(messages=[{"role": "user", "content": "hi"}], max_tokens=64)
+    rows = ChatRequest(messages=[{"role": "user", "content": "0.1288, " * 1000}], max_tokens=16)  # 8,000 chars
+    assert fitting_requests([short] * 8, context=16384) >= 8
+    assert fitting_requests([short, rows], context=16384) == 3  # 8,000 / 1.5 + 16 tokens each: 3 fit
+    assert fitting_requests([rows], context=1000) == 1  # never none: one request alone gets a clear error

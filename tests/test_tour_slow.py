@@ -49,7 +49,9 @@ def test_the_kb_answer_cites_a_document(tour):
 
 
 def test_four_finetune_rag_variants_answered(tour):
-    assert tour[1]["finetune_rag"].split("s  ", 1)[1].startswith("4 variants answered")
+    summary = tour[1]["finetune_rag"].split("s  ", 1)[1]
+    assert summary.startswith("4 variants answered")
+    assert re.search(r"ft\+rag \S*voice", summary)  # the grounded tutor keeps the voice rules
 
 
 def test_the_agent_booked_exactly_one_table(tour):

@@ -131,11 +131,25 @@ class LlamaCppBackend(Backend):
             return []
         self.engine()  # start (or convert an adapter) once, not in every worker
         began = time.perf_counter()
-        workers = min(batch_size or self.slots, self.slots, len(requests))
+        workers = min(batch_size or self.slots, self.slots, len(requests), fitting_requests(requests))
         with ThreadPoolExecutor(max_workers=workers) as pool:
             completions = list(pool.map(lambda r: list(self._generate(r))[-1], requests))
         share = (time.perf_counter() - began) / len(requests)
         return [batch_item(self, r, c, share) for r, c in zip(requests, completions, strict=True)]
+
+
+# Characters per token assumed when sizing a batch: a lower bound, because SmolLM2 writes every digit as a
+# token of its own (a row of numbers is about 2 characters a token; English prose about 4).
+CHARS_PER_TOKEN = 1.5
+
+
+def fitting_requests(requests: list[ChatRequest], context: int = CONTEXT) -> int:
+    """How many of these requests may decode at once without outgrowing the slots' shared KV cache: llama.cpp
+    refuses a request ("Context size has been exceeded") once the running ones fill it."""
+    def tokens(request):  # the turns as llama.cpp gets them (tool definitions rendered in)
+        text = sum(len(json.dumps(m)) for m in render_messages(request))
+        return text / CHARS_PER_TOKEN + request.max_tokens
+    return max(1, int(context // max(tokens(r) for r in requests)))
 
 
 def resolve_gguf(model: str | None) -> tuple[Path, str]:
@@ -163,9 +177,23 @@ def sampling(temperature: float) -> dict:
 def json_grammar(schema: dict) -> str:
     """llama.cpp's grammar (llguidance syntax) for replies that are one JSON object following `schema`.
 
-    Properties come in the schema's order (the order the prompt shows and an adapter learned).
+    Properties come in the schema's order (the order the prompt shows and an adapter learned), and only the
+    schema's own: JSON Schema admits any other key unless told not to, and given the room a 135M model
+    invents keys until max_tokens ("booking_id_id": ...), where the local backend's grammar has none.
     """
-    return "%llguidance {}\nstart: %json " + json.dumps({**schema, "x-guidance": JSON_LAYOUT})
+    return "%llguidance {}\nstart: %json " + json.dumps({**closed(schema), "x-guidance": JSON_LAYOUT})
+
+
+def closed(schema):
+    """The schema with "additionalProperties": false on every object that does not say otherwise."""
+    if isinstance(schema, list):
+        return [closed(item) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    shut = {key: closed(value) for key, value in schema.items()}
+    if "properties" in shut and "additionalProperties" not in shut:
+        shut["additionalProperties"] = False
+    return shut
 
 
 def stream_chunks(engine, body: dict) -> Iterator[dict]:

@@ -31,7 +31,7 @@ def score_one(item: dict, ready, result) -> dict:
     reply = v.final_reply(result, ready.hits)  # rag/'s whole-sentence and citation rules
     text = reply.text
     rules = voice(item["question"], text)
-    row = {"id": item["id"], "answer": text, "replaced": reply.replaced, "voice": all(rules.values()), "rules": rules,
+    row = {"id": item["id"], "answer": text, "voice": all(rules.values()), "rules": rules,
            "written_by": "gate" if ready.abstain else "code" if reply.replaced else "model",
            "abstained": abstains(text), "cut": reply.cut, "latency_s": result.latency_s,
            "prompt_tokens": result.usage.prompt_tokens, "completion_tokens": result.usage.completion_tokens}
@@ -51,7 +51,7 @@ def summarize(rows: list[dict]) -> dict:
     rule_names = rows[0]["rules"].keys() if rows else []
     # Voice is the model's: the gate's abstention and the fixed reply for an unsupported answer are written
     # in the voice by code, so they are left out of it (else they would lend the base model a voice).
-    written = [r for r in rows if r.get("written_by", "model") == "model"]
+    written = [r for r in rows if r["written_by"] == "model"]
     return {
         "correctness": rate(answerable, "correct"),
         "citation_correctness": rate(cited, "cited_right") if cited else None,
@@ -59,8 +59,8 @@ def summarize(rows: list[dict]) -> dict:
         "cut_at_limit": rate(rows, "cut"),
         "voice_compliance": rate(written, "voice"),
         "voice_rules": {name: _mean([r["rules"][name] for r in written]) for name in rule_names},
-        "replies_by_model": round(len(written) / len(rows), 4) if rows else None,
-        "unsupported_replaced": rate(rows, "replaced") if rows else None,
+        "replies_by_model": _mean([r["written_by"] == "model" for r in rows]),
+        "unsupported_replaced": _mean([r["written_by"] == "code" for r in rows]),
         "abstention": rate(unanswerable, "abstained"),
         "false_abstention": rate(answerable, "abstained"),
         "latency_s": _mean([r["latency_s"] for r in rows]),

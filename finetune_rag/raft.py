@@ -8,9 +8,11 @@ what rag/'s extractive step keeps of them at question time (the best SHORT_SENTE
 passage numbers, variants.select). The sentences that hold the answer are placed at a random rank among
 the distractors' best ones, so the passage number to cite moves around; the answer, in the tutor's voice,
 quotes them word for word and cites that number (as RAFT's answers quote their document; a 135M model
-copies faithfully and restates poorly). Some questions are
-shown with distractors only, and questions the course never covers are added; for both the target is the
-tutor's abstention, so the model learns to say so instead of guessing.
+copies faithfully and restates poorly). The set holds no abstention targets by default: the support gate
+(variants.ABSTAIN_SUPPORT) decides when the notes hold nothing, and an adapter that also learned to abstain
+did so on answerable questions only (ABSTENTION_TARGETS says what was measured). With the switch on, some
+questions are shown with distractors only and questions the course never covers are added, each with the
+tutor's abstention as its target.
 
 The passages are the very chunks `tailor course ingest` stores (rag/'s loader and chunker), and every
 answer is checked: its facts and numbers occur in the right passage (the answer never leaks from outside
@@ -31,10 +33,13 @@ from finetuning.voice import GREETING, complies
 
 SEED = 13
 PASSAGES = 3  # passages per prompt, as `tailor course ask` retrieves (k=3)
-# Share of answerable questions also shown without their passage (target: abstain). Small, because the
-# support gate (variants.ABSTAIN_SUPPORT) already abstains where nothing matches; the adapter should abstain
-# only when the shown sentences hold nothing that answers.
+# Share of answerable questions also shown without their passage (target: abstain, when ABSTENTION_TARGETS).
 NO_ORACLE_SHARE = 0.05
+# Whether the set holds those abstention targets at all. Off: on the 80 course questions (2026-12-07, same
+# answerable records, 2 epochs each) the adapter trained with them abstained on 5 answerable questions and on
+# none of the unanswerable ones the gate let through, so every useful abstention was the gate's; without
+# them the adapter answered 54% correctly (was 47%) at the same 67% abstention. The gate abstains instead.
+ABSTENTION_TARGETS = False
 CHECKS = ["Can you say in your own words why that is?", "Does that match the worked example in the notes?",
           "How would you explain this to a classmate?", "Where else in the course could you use this?",
           "Which part of this would you like to practise next?"]
@@ -159,13 +164,13 @@ def abstain_example(item: dict, passages: list, rng: random.Random) -> dict:
 
 
 def build(items: list[dict], passages: list, seed: int = SEED, no_oracle_share: float = NO_ORACLE_SHARE,
-          copies: int = 1) -> list[dict]:
+          copies: int = 1, abstentions: bool = ABSTENTION_TARGETS) -> list[dict]:
     """The training records, in a fixed order for a given seed; raises ValueError on a leaking item."""
     rng = random.Random(seed)
     records = []
     for item in items:
         if item.get("section") is None:  # a question the course does not cover
-            records.append(abstain_example(item, passages, rng))
+            records += abstention_record(item, passages, rng, abstentions)
             continue
         oracle = oracle_for(item, passages)
         if oracle is None or given_away(item):
@@ -173,10 +178,18 @@ def build(items: list[dict], passages: list, seed: int = SEED, no_oracle_share: 
                              f"{item['section']} or its question gives the answer away")
         records += [answerable_example(item, oracle, passages, rng) for _ in range(copies)]
         if rng.random() < no_oracle_share:
-            records.append(abstain_example(item, passages, rng))
+            records += abstention_record(item, passages, rng, abstentions)
     for rec in records:
         check_voice_of(rec)
     return records
+
+
+def abstention_record(item: dict, passages: list, rng: random.Random, keep: bool) -> list[dict]:
+    """The abstention target for an item, as a list to add: empty unless `keep`. It is drawn either way, so
+    the answerable records come out the same with or without abstention targets (one random stream), and the
+    two adapters differ in that switch alone."""
+    example = abstain_example(item, passages, rng)
+    return [example] if keep else []
 
 
 def check_voice_of(rec: dict) -> None:

@@ -186,13 +186,19 @@ def test_raft_refuses_an_item_whose_answer_is_not_in_its_section():
         raft.build([leaking], raft.course_passages())
 
 
-def test_raft_answers_follow_the_voice_and_abstentions_exist(built):
+def test_raft_answers_follow_the_voice_and_abstention_targets_are_a_switch(built):
     from finetuning.voice import complies
 
-    _, records = built
+    items, records = built
     assert all(complies(r["question"], r["messages"][-1]["content"]) for r in records)
-    share = sum(r["oracle"] is None for r in records) / len(records)
-    assert 0.1 < share < 0.3
+    assert all(r["oracle"] is not None for r in records)  # the gate abstains, not the adapter (ABSTENTION_TARGETS)
+    with_abstentions = raft.build(items, raft.course_passages(), abstentions=True)
+    abstaining = [r for r in with_abstentions if r["oracle"] is None]
+    assert 0.1 < len(abstaining) / len(with_abstentions) < 0.3
+    assert all(r["messages"][-1]["content"].startswith("Great question! " + scoring.ABSTAIN_SENTENCE)
+               for r in abstaining)
+    # the switch adds abstention targets and changes nothing else
+    assert [r for r in with_abstentions if r["oracle"] is not None] == records
 
 
 def test_training_questions_are_not_the_evaluation_questions(built):

@@ -47,6 +47,9 @@ class Embedder:
             if str(self.path) not in _MODELS:
                 from sentence_transformers import SentenceTransformer
 
+                from tailor.weights import quiet_model_load
+
+                quiet_model_load()  # `course ask` / `kb ask` print an answer, not a loading bar
                 _MODELS[str(self.path)] = SentenceTransformer(str(self.path), device="cpu")
             return _MODELS[str(self.path)]
 

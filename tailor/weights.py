@@ -29,6 +29,16 @@ def silence_transformers() -> None:
     warnings.filterwarnings("ignore", module="transformers")
 
 
+def quiet_model_load() -> None:
+    """silence_transformers, and no "Loading weights" bar for a one-second load. The environment setting is
+    read when transformers is first imported, which another library may have done already, so the bar is
+    also switched off in transformers itself."""
+    silence_transformers()
+    from transformers.utils import logging as transformers_logging
+
+    transformers_logging.disable_progress_bar()
+
+
 def load_model(model_dir: Path, adapter: str | Path | None = None, fresh: bool = False, quantize: str | None = None):
     """Load (model, tokenizer), cached per (folder, adapter, quantization). `fresh=True`: a private copy to train.
 
@@ -40,13 +50,9 @@ def load_model(model_dir: Path, adapter: str | Path | None = None, fresh: bool =
             return _LOADED[key]
         if adapter:  # a broken adapter is refused before seconds are spent loading the base model
             check_adapter_weights(Path(adapter))  # (attach_adapter checks again: a few ms, and it is public)
-        silence_transformers()
+        quiet_model_load()
         from transformers import AutoModelForCausalLM, AutoTokenizer
-        from transformers.utils import logging as transformers_logging
 
-        # the environment setting above is read when transformers is first imported, which another
-        # library may have done already: a one-second load gets no "Loading weights" bar either way
-        transformers_logging.disable_progress_bar()
         try:
             tokenizer = AutoTokenizer.from_pretrained(model_dir)
             model = AutoModelForCausalLM.from_pretrained(model_dir, dtype="float32")

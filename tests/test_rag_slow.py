@@ -156,3 +156,14 @@ def test_real_model_answer_is_held_to_its_passages(bundled_kb, local_backend):
                                                        for c in reply.citations))
     if not reply.abstained:
         assert "yubikey" in reply.text.lower() and reply.text.count("[") >= 1
+
+
+def test_loading_the_embedder_prints_no_loading_bar():
+    """`course ask` and `kb ask` print an answer: the embedder's one-second load shows no "Loading weights"
+    bar, even where nothing set the progress-bar environment variables before transformers was imported."""
+    env = {k: v for k, v in os.environ.items() if k not in ("HF_HUB_DISABLE_PROGRESS_BARS", "TQDM_DISABLE")}
+    code = "from tailor.embeddings import Embedder; print(Embedder().embed(['a short sentence']).vectors.shape)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "(1, 384)" in done.stdout
+    assert "Loading weights" not in done.stderr and "it/s]" not in done.stderr

@@ -126,6 +126,35 @@ def test_evaluation_retrieves_once_per_question_and_shares_the_passages(monkeypa
     assert document["variants"]["base"]["citation_correctness"] is None  # no passages, nothing to cite
 
 
+def test_a_subsets_gate_threshold_is_chosen_on_the_questions_it_left_out():
+    questions = [{"id": "a", "answerable": True}, {"id": "b", "answerable": False}]
+    chosen = {"a": SimpleNamespace(support=0.5), "b": SimpleNamespace(support=0.3)}
+    held_out = [(0.9, True), (0.8, True), (0.6, False), (0.55, False)]
+    gate, calibration = evaluate.abstain_gate(questions, chosen, held_out)
+    assert calibration["threshold"] == pytest.approx(0.7)  # between 0.6 and 0.8: the subset's 0.5 / 0.3 unused
+    assert gate == {"a": True, "b": True} and "4 questions outside the subset" in calibration["method"]
+    _, one_kind = evaluate.abstain_gate(questions, chosen, [(0.9, True), (0.8, True)])
+    assert "outside" not in one_kind["method"]  # nothing to balance: the subset's own calibration path
+
+
+def test_evaluating_a_subset_ranks_the_other_questions_but_asks_only_the_subset(monkeypatch, fake):
+    questions = [q for q in load_questions() if q["answerable"]][:4] + [q for q in load_questions()
+                                                                         if not q["answerable"]][:2]
+    calls = []
+    monkeypatch.setattr(evaluate, "load_questions", lambda: questions)
+    monkeypatch.setattr(v, "open_course_store", lambda: SimpleNamespace(embed=None))
+    monkeypatch.setattr(v, "retrieve_for", lambda store, q, k: calls.append(q) or hits())
+    monkeypatch.setattr(v, "backend_for", lambda chosen, args: fake)
+    for _ in range(2):
+        fake.queue(text="Great question! The passage text number 1 has fact F1 [1]. Does that help?")
+    document = evaluate.evaluate(evaluate.parser().parse_args(["--backend", "fake", "--limit", "2",
+                                                               "--variants", "rag"]))
+    asked = [q["question"] for q in evaluate.subset(questions, 2)]
+    assert document["items"] == 2 and sorted(calls) == sorted(q["question"] for q in questions)
+    assert len(fake.requests) == 2 and all(r.messages[-1]["content"].endswith(tuple(asked)) for r in fake.requests)
+    assert "4 questions outside the subset" in document["abstention_calibration"]["method"]
+
+
 # -- the RAFT-style training set ---------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def built():

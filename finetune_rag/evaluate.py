@@ -101,13 +101,13 @@ def abstain_gate(questions: list[dict], chosen: dict, held_out: list[tuple[float
     """Each question's abstain decision from a support threshold chosen on the other folds (rag.evaluate's
     cross-validation, balanced accuracy), so no question is gated by a threshold fitted to it. `held_out`
     (support, answerable) of the questions a subset left out: the threshold is chosen on those instead (when
-    they hold both kinds), as folds of a 10-question subset hold 8 questions, too few to place a threshold
-    (on 2026-12-08 they chose 0.69 to 0.72 where all 80 give 0.46, and gated 3 of the 8 answerable ones)."""
-    from rag.evaluate import FOLDS, SEED, choose_threshold, cross_validated_gate
+    they hold both kinds; rag.evaluate's held_out_threshold), as folds of a 10-question subset hold 8, too
+    few to place a threshold (on 2026-12-08 they chose 0.69 to 0.72 and gated 3 of the 8 answerable ones)."""
+    from rag.evaluate import FOLDS, SEED, choose_threshold, cross_validated_gate, held_out_threshold
 
     scores = {q["id"]: chosen[q["id"]].support for q in questions}
-    if held_out and len({answerable for _, answerable in held_out}) == 2:  # both kinds, or nothing to balance
-        threshold = choose_threshold([s for s, _ in held_out], [a for _, a in held_out])
+    threshold = held_out_threshold(held_out or [])
+    if threshold is not None:
         return ({i: s < threshold for i, s in scores.items()},
                 {"method": f"chosen on the {len(held_out)} questions outside the subset, balanced accuracy",
                  "threshold": threshold, "ask_threshold": v.ABSTAIN_SUPPORT})

@@ -252,6 +252,19 @@ def test_evaluation_scores_answers_citations_and_abstention(kb, store, fake):
     json.dumps(report)  # plain JSON types only (numpy scalars would break the report file)
 
 
+def test_a_subsets_threshold_comes_from_the_questions_it_left_out(kb, store, fake):
+    from rag.evaluate import evaluate, held_out_threshold
+
+    assert held_out_threshold([(0.9, True), (0.2, True)]) is None  # one kind: nothing to balance
+    ingest([kb], store, progress=False)
+    items = [{"id": "a", "question": "What is the hotel limit per night?", "answerable": True,
+              "facts": ["180"], "sources": ["travel.md"]}]
+    report = evaluate(fake, store, items, techniques=("extractive",), closed_book=False,
+                      held_out=[(3.0, True), (2.5, False)])  # a threshold of 2.75, above any support
+    assert report["calibration"]["threshold"] == 2.75 and "2 questions outside" in report["calibration"]["method"]
+    assert report["techniques"]["extractive"]["answer_correctness"] == 0.0 and fake.requests == []
+
+
 def minimal_pdf(lines: list[str]) -> bytes:
     """A one-page PDF with a real text layer (Helvetica), written by hand."""
     stream = "BT /F1 12 Tf 72 720 Td " + " ".join(f"({line}) Tj 0 -16 Td" for line in lines) + " ET"
